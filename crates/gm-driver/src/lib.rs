@@ -1,0 +1,91 @@
+//! The pipeline as a library: source file → AST → typed IR → (order, walk)
+//! → native code, with a dump of every stage. The `gm` binary and the test
+//! runner call this; nothing here prints or exits.
+
+use std::path::Path;
+
+use gm_diag::{Diagnostic, Diagnostics, SourceFile, Span, Style};
+use gm_ir::Program;
+use gm_syntax::ast;
+
+/// A stage whose output `gm dump` can print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Ast,
+    Typed,
+}
+
+/// Compilation failed: the rendered diagnostics.
+#[derive(Debug)]
+pub struct Failed(pub String);
+
+/// Reads a source file. Bytes that are not UTF-8 are an error at their
+/// position (the text is kept, lossily, so the error can be shown).
+pub fn load(path: &Path) -> Result<SourceFile, Failed> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Failed(format!("gm: {name}: {e}\n")))?;
+    load_bytes(&name, bytes)
+}
+
+pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<SourceFile, Failed> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = SourceFile::new(name, text);
+            let mut diags = Diagnostics::new();
+            diags.error(Span::new(at, at + 1), "invalid UTF-8 encoding");
+            Err(Failed(gm_diag::render(&file, &diags, Style::Rich)))
+        }
+    }
+}
+
+fn fail(file: &SourceFile, diags: Vec<Diagnostic>, style: Style) -> Failed {
+    let mut sink = Diagnostics::new();
+    for d in diags {
+        sink.push(d);
+    }
+    sink.sort();
+    Failed(gm_diag::render(file, &sink, style))
+}
+
+pub fn parse(file: &SourceFile, style: Style) -> Result<ast::File, Failed> {
+    let (ast, diags) = gm_syntax::parse(&file.text);
+    match ast {
+        Some(ast) if diags.is_empty() => Ok(ast),
+        _ => Err(fail(file, diags, style)),
+    }
+}
+
+/// Parses and type-checks a file.
+pub fn check(file: &SourceFile, style: Style) -> Result<Program, Failed> {
+    let ast = parse(file, style)?;
+    let mut diags = Diagnostics::new();
+    match gm_types::check(&ast, &mut diags) {
+        Some(p) if !diags.has_errors() => Ok(p),
+        _ => {
+            let list: Vec<Diagnostic> = diags.iter().cloned().collect();
+            let overflowed = diags.overflowed();
+            let mut out = fail(file, list, style);
+            if overflowed && !out.0.ends_with("too many errors\n") {
+                out.0.push_str("too many errors\n");
+            }
+            Err(out)
+        }
+    }
+}
+
+/// The text of one stage's dump.
+pub fn dump(file: &SourceFile, stage: Stage, style: Style) -> Result<String, Failed> {
+    match stage {
+        Stage::Ast => {
+            let ast = parse(file, style)?;
+            Ok(gm_syntax::dump::dump_file(file, &ast))
+        }
+        Stage::Typed => {
+            let program = check(file, style)?;
+            Ok(gm_ir::dump::dump_program(&program))
+        }
+    }
+}

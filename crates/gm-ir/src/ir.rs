@@ -1,0 +1,512 @@
+//! The typed IR: a tree per function, with Go's op names.
+//!
+//! The checker builds it from the AST with every expression typed, every
+//! name resolved to a local, global or function, untyped constants converted
+//! to their final types, and statement headers (`if x := …; c`) hoisted into
+//! enclosing blocks. The order and walk passes rewrite it in place into the
+//! lowered form that the JIT compiles: map operations become
+//! [`ExprKind::RuntimeCall`]s, literals become assignments, ranges over maps
+//! become iterator loops. Nothing the backend needs lives only in a dump.
+//!
+//! Node shapes (Go's op in brackets):
+//! - `Name` [ONAME] a local or global variable; `Blank` [ONAME `_`]
+//! - `Const` [OLITERAL], `Nil` [ONIL], `Zero` (the zero value of its type)
+//! - `Binary` [OADD … OGE, OANDAND, OOROR], `Unary` [ONEG OPLUS ONOT OBITNOT]
+//! - `AddStr` [OADDSTR] string concatenation of 2+ operands
+//! - `Deref` [ODEREF] `*p`, `Addr` [OADDR] `&x`, `Dot` [ODOT] `x.f`,
+//!   `DotPtr` [ODOTPTR] `p.f` through a pointer
+//! - `Index` [OINDEX] array/slice/string element, `IndexMap` [OINDEXMAP]
+//! - `Slice` [OSLICE OSLICEARR OSLICESTR]
+//! - `Call` [OCALLFUNC] a gm function; `RuntimeCall` [OCALLFUNC runtime.f]
+//! - `Len` [OLEN], `Cap` [OCAP], `MakeMap` [OMAKEMAP], `MakeSlice`
+//!   [OMAKESLICE], `New` [ONEW], `Append` [OAPPEND], `Copy` [OCOPY],
+//!   `MinMax` [OMIN OMAX]
+//! - `Conv` [OCONV] numeric conversion, `ConvNop` [OCONVNOP] same
+//!   representation, `StrToBytes` [OSTR2BYTES], `BytesToStr` [OBYTES2STR],
+//!   `RuneToStr` [ORUNESTR]
+//! - `MapLit` [OMAPLIT], `SliceLit` [OSLICELIT], `ArrayLit` [OARRAYLIT],
+//!   `StructLit` [OSTRUCTLIT], `PtrLit` [OPTRLIT] `&T{…}`
+//! - after walk: `TypeDesc` (`&type:map[K]V`), `MapZero` (`&go:map.zero`),
+//!   `Reinterpret` (view a value's bits as another type of the same size)
+//!
+//! Statements: `Block` [OBLOCK], `Decl` [ODCL], `Assign` [OAS], `Assign2`
+//! [OAS2], `Assign2Func` [OAS2FUNC], `Assign2MapR` [OAS2MAPR], `AssignOp`
+//! [OASOP], `Expr` (a call for its effects), `If` [OIF], `For` [OFOR],
+//! `Range` [ORANGE], `Switch` [OSWITCH], `Return` [ORETURN], `Break`
+//! [OBREAK], `Continue` [OCONTINUE], `Delete` [ODELETE], `Clear` [OCLEAR],
+//! `Print` [OPRINT OPRINTN], `Panic` [OPANIC].
+
+use cranelift_entity::{PrimaryMap, entity_impl};
+use gm_diag::Span;
+
+use crate::constant::ConstValue;
+use crate::runtime::RtFn;
+use crate::types::{TypeId, TypeTable};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalId(u32);
+entity_impl!(LocalId, "local");
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GlobalId(u32);
+entity_impl!(GlobalId, "global");
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncId(u32);
+entity_impl!(FuncId, "func");
+
+/// A `for`, range or `switch` statement that `break`/`continue` can target.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LoopId(u32);
+entity_impl!(LoopId, "loop");
+
+pub struct Program {
+    pub types: TypeTable,
+    pub globals: PrimaryMap<GlobalId, Global>,
+    pub funcs: PrimaryMap<FuncId, Func>,
+    /// The package initialisation function (`init`): package-level variable
+    /// initialisers in Go's dependency order. Present when there are any.
+    pub init: Option<FuncId>,
+    pub main: Option<FuncId>,
+}
+
+pub struct Global {
+    pub name: String,
+    pub ty: TypeId,
+    pub span: Span,
+    /// Read-only data made by walk (static key/elem tables, constant keys);
+    /// its value is `init_value`.
+    pub readonly: bool,
+    pub init_value: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalKind {
+    Param,
+    Result,
+    Var,
+    /// A compiler temporary (`.autotmp_N`).
+    Temp,
+}
+
+pub struct Local {
+    pub name: String,
+    pub ty: TypeId,
+    pub kind: LocalKind,
+    pub span: Span,
+    /// Its address is taken somewhere (`&x`, a slow map key, a method-like
+    /// auto-address): it must live in memory.
+    pub addr_taken: bool,
+}
+
+pub struct Func {
+    pub name: String,
+    pub span: Span,
+    pub params: Vec<LocalId>,
+    pub results: Vec<LocalId>,
+    /// Result types, for functions whose results are not named.
+    pub result_types: Vec<TypeId>,
+    pub locals: PrimaryMap<LocalId, Local>,
+    pub loops: PrimaryMap<LoopId, ()>,
+    pub body: Vec<Stmt>,
+    /// Set by the walk pass on functions it creates (`map.init.0`).
+    pub synthetic: bool,
+}
+
+impl Func {
+    pub fn new(name: &str, span: Span) -> Func {
+        Func {
+            name: name.to_string(),
+            span,
+            params: Vec::new(),
+            results: Vec::new(),
+            result_types: Vec::new(),
+            locals: PrimaryMap::new(),
+            loops: PrimaryMap::new(),
+            body: Vec::new(),
+            synthetic: false,
+        }
+    }
+
+    /// Adds a compiler temporary, named `.autotmp_N` in the order created.
+    pub fn temp(&mut self, ty: TypeId, span: Span) -> LocalId {
+        let n = self
+            .locals
+            .values()
+            .filter(|l| l.kind == LocalKind::Temp)
+            .count();
+        self.locals.push(Local {
+            name: format!(".autotmp_{n}"),
+            ty,
+            kind: LocalKind::Temp,
+            span,
+            addr_taken: false,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Var {
+    Local(LocalId),
+    Global(GlobalId),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: TypeId,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    And,
+    Or,
+    Xor,
+    AndNot,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    AndAnd,
+    OrOr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Neg,
+    Plus,
+    Not,
+    BitNot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SliceKind {
+    /// `s[lo:hi]` on a slice [OSLICE]
+    Slice,
+    /// `a[lo:hi]` on an addressable array (the operand is `&a`) [OSLICEARR]
+    Array,
+    /// `s[lo:hi]` on a string [OSLICESTR]
+    String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Name(Var),
+    Blank,
+    Const(ConstValue),
+    Nil,
+    Zero,
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnOp, Box<Expr>),
+    AddStr(Vec<Expr>),
+    Deref(Box<Expr>),
+    Addr(Box<Expr>),
+    Dot(Box<Expr>, usize),
+    DotPtr(Box<Expr>, usize),
+    Index(Box<Expr>, Box<Expr>),
+    IndexMap(Box<Expr>, Box<Expr>),
+    Slice {
+        kind: SliceKind,
+        x: Box<Expr>,
+        lo: Option<Box<Expr>>,
+        hi: Option<Box<Expr>>,
+    },
+    Call(FuncId, Vec<Expr>),
+    RuntimeCall(RtFn, Vec<Expr>),
+    Len(Box<Expr>),
+    Cap(Box<Expr>),
+    MakeMap(Option<Box<Expr>>),
+    MakeSlice(Box<Expr>, Option<Box<Expr>>),
+    New,
+    /// `append(s, xs...)` when `spread`, else `append(s, a, b, …)`.
+    Append(Vec<Expr>, bool),
+    Copy(Box<Expr>, Box<Expr>),
+    MinMax(bool, Vec<Expr>),
+    Conv(Box<Expr>),
+    ConvNop(Box<Expr>),
+    StrToBytes(Box<Expr>),
+    BytesToStr(Box<Expr>),
+    RuneToStr(Box<Expr>),
+    MapLit(Vec<(Expr, Expr)>),
+    SliceLit(Vec<(u64, Expr)>),
+    ArrayLit(Vec<(u64, Expr)>),
+    StructLit(Vec<(usize, Expr)>),
+    PtrLit(Box<Expr>),
+    TypeDesc(TypeId),
+    MapZero,
+    Reinterpret(Box<Expr>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    /// Empty for `default`.
+    pub exprs: Vec<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RangeKind {
+    /// `for i := range n` over an integer.
+    Int,
+    Array,
+    /// Over a pointer to an array.
+    ArrayPtr,
+    Slice,
+    String,
+    Map,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    Block(Vec<Stmt>),
+    /// Declares a local; it starts at its zero value.
+    Decl(LocalId),
+    Assign(Expr, Expr),
+    Assign2(Vec<Expr>, Vec<Expr>),
+    Assign2Func(Vec<Expr>, Expr),
+    Assign2MapR(Vec<Expr>, Expr),
+    /// `x op= y`; `x++` is `x += 1` with `incdec` set.
+    AssignOp {
+        op: BinOp,
+        lhs: Expr,
+        rhs: Expr,
+        incdec: bool,
+    },
+    Expr(Expr),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    For {
+        id: LoopId,
+        cond: Option<Expr>,
+        post: Option<Box<Stmt>>,
+        body: Vec<Stmt>,
+        /// Locals re-created per iteration (Go 1.22 loop variables) that
+        /// are address-taken: the backend gives each iteration a fresh copy.
+        per_iteration: Vec<LocalId>,
+    },
+    Range {
+        id: LoopId,
+        kind: RangeKind,
+        key: Option<Expr>,
+        value: Option<Expr>,
+        /// `:=` rather than `=`
+        define: bool,
+        x: Expr,
+        body: Vec<Stmt>,
+    },
+    Switch {
+        id: LoopId,
+        tag: Option<Expr>,
+        cases: Vec<Case>,
+    },
+    Return(Vec<Expr>),
+    Break(LoopId),
+    Continue(LoopId),
+    Delete(Expr, Expr),
+    Clear(Expr),
+    /// `print` / `println` (`newline`).
+    Print(Vec<Expr>, bool),
+    Panic(Expr),
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, ty: TypeId, span: Span) -> Expr {
+        Expr { kind, ty, span }
+    }
+
+    pub fn local(id: LocalId, ty: TypeId, span: Span) -> Expr {
+        Expr::new(ExprKind::Name(Var::Local(id)), ty, span)
+    }
+
+    /// Whether evaluating the expression can have effects or panic (calls,
+    /// map writes, divisions, index bounds…): such operands need temps to
+    /// keep Go's evaluation order.
+    pub fn is_name_or_const(&self) -> bool {
+        matches!(
+            self.kind,
+            ExprKind::Name(_)
+                | ExprKind::Const(_)
+                | ExprKind::Nil
+                | ExprKind::Blank
+                | ExprKind::Zero
+        )
+    }
+
+    /// Visits this expression and every sub-expression, parents first.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        for child in self.children() {
+            child.walk(f);
+        }
+    }
+
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Name(_)
+            | ExprKind::Blank
+            | ExprKind::Const(_)
+            | ExprKind::Nil
+            | ExprKind::Zero
+            | ExprKind::New
+            | ExprKind::TypeDesc(_)
+            | ExprKind::MapZero => vec![],
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Index(a, b)
+            | ExprKind::IndexMap(a, b)
+            | ExprKind::Copy(a, b) => vec![a, b],
+            ExprKind::Unary(_, a)
+            | ExprKind::Deref(a)
+            | ExprKind::Addr(a)
+            | ExprKind::Dot(a, _)
+            | ExprKind::DotPtr(a, _)
+            | ExprKind::Len(a)
+            | ExprKind::Cap(a)
+            | ExprKind::Conv(a)
+            | ExprKind::ConvNop(a)
+            | ExprKind::StrToBytes(a)
+            | ExprKind::BytesToStr(a)
+            | ExprKind::RuneToStr(a)
+            | ExprKind::PtrLit(a)
+            | ExprKind::Reinterpret(a) => vec![a],
+            ExprKind::AddStr(v)
+            | ExprKind::Call(_, v)
+            | ExprKind::RuntimeCall(_, v)
+            | ExprKind::Append(v, _)
+            | ExprKind::MinMax(_, v) => v.iter().collect(),
+            ExprKind::Slice { x, lo, hi, .. } => {
+                let mut v: Vec<&Expr> = vec![x];
+                v.extend(lo.as_deref());
+                v.extend(hi.as_deref());
+                v
+            }
+            ExprKind::MakeMap(h) => h.as_deref().into_iter().collect(),
+            ExprKind::MakeSlice(l, c) => {
+                let mut v: Vec<&Expr> = vec![l];
+                v.extend(c.as_deref());
+                v
+            }
+            ExprKind::MapLit(es) => es.iter().flat_map(|(k, v)| [k, v]).collect(),
+            ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => es.iter().map(|(_, e)| e).collect(),
+            ExprKind::StructLit(es) => es.iter().map(|(_, e)| e).collect(),
+        }
+    }
+
+    /// True if any sub-expression satisfies `pred`.
+    pub fn any(&self, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
+        if pred(self) {
+            return true;
+        }
+        self.children().into_iter().any(|c| c.any(pred))
+    }
+}
+
+impl BinOp {
+    /// Go's op name, as the dumps print it.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            BinOp::Add => "ADD",
+            BinOp::Sub => "SUB",
+            BinOp::Mul => "MUL",
+            BinOp::Div => "DIV",
+            BinOp::Rem => "MOD",
+            BinOp::And => "AND",
+            BinOp::Or => "OR",
+            BinOp::Xor => "XOR",
+            BinOp::AndNot => "ANDNOT",
+            BinOp::Shl => "LSH",
+            BinOp::Shr => "RSH",
+            BinOp::Eq => "EQ",
+            BinOp::Ne => "NE",
+            BinOp::Lt => "LT",
+            BinOp::Le => "LE",
+            BinOp::Gt => "GT",
+            BinOp::Ge => "GE",
+            BinOp::AndAnd => "ANDAND",
+            BinOp::OrOr => "OROR",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+            BinOp::And => "&",
+            BinOp::Or => "|",
+            BinOp::Xor => "^",
+            BinOp::AndNot => "&^",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::AndAnd => "&&",
+            BinOp::OrOr => "||",
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
+    }
+
+    /// Operator precedence as in Go (5 binds tightest).
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinOp::Mul
+            | BinOp::Div
+            | BinOp::Rem
+            | BinOp::Shl
+            | BinOp::Shr
+            | BinOp::And
+            | BinOp::AndNot => 5,
+            BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor => 4,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 3,
+            BinOp::AndAnd => 2,
+            BinOp::OrOr => 1,
+        }
+    }
+}
+
+impl UnOp {
+    pub fn go_name(self) -> &'static str {
+        match self {
+            UnOp::Neg => "NEG",
+            UnOp::Plus => "PLUS",
+            UnOp::Not => "NOT",
+            UnOp::BitNot => "BITNOT",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnOp::Neg => "-",
+            UnOp::Plus => "+",
+            UnOp::Not => "!",
+            UnOp::BitNot => "^",
+        }
+    }
+}

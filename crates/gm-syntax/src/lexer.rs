@@ -1,0 +1,505 @@
+//! Tokens for the parser: the logos DFA's raw tokens with literal values
+//! decoded and Go's automatic semicolons inserted.
+//!
+//! Go's rule: a newline (or a block comment spanning lines, or the end of the
+//! file) becomes `;` when the previous token is an identifier, a basic
+//! literal, `break` `continue` `fallthrough` `return`, `++` `--`, or a
+//! closing `)` `]` `}`. Lexical errors are collected and lexing goes on, so a
+//! file with a bad character still gets its other errors reported.
+
+use gm_diag::{Diagnostic, Span};
+use logos::Logos;
+
+use crate::token::RawTok;
+
+/// Bracket nesting deeper than this is rejected before parsing.
+pub const MAX_NESTING: u32 = 500;
+
+/// Why a `;` token is there, for error messages (`unexpected newline`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SemiKind {
+    Explicit,
+    Newline,
+    Eof,
+}
+
+/// A token as the grammar sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok<'a> {
+    Ident(&'a str),
+    Int(Option<u128>),
+    Float(f64),
+    Imag,
+    Rune(u32),
+    Str(Vec<u8>),
+    Semi(SemiKind),
+    Break,
+    Case,
+    Chan,
+    Const,
+    Continue,
+    Default,
+    Defer,
+    Else,
+    Fallthrough,
+    For,
+    Func,
+    Go,
+    Goto,
+    If,
+    Import,
+    Interface,
+    Map,
+    Package,
+    Range,
+    Return,
+    Select,
+    Struct,
+    Switch,
+    Type,
+    Var,
+    Op(RawTok),
+}
+
+/// The result of lexing a whole file.
+pub struct Lexed<'a> {
+    pub tokens: Vec<(usize, Tok<'a>, usize)>,
+    pub errors: Vec<Diagnostic>,
+    /// Set when lexing stopped early (nesting too deep): the token list is
+    /// incomplete and should not be parsed.
+    pub aborted: bool,
+}
+
+pub fn lex(src: &str) -> Lexed<'_> {
+    let mut lexer = Lexer {
+        src,
+        tokens: Vec::new(),
+        errors: Vec::new(),
+        nlsemi: false,
+        depth: 0,
+    };
+    let aborted = lexer.run().is_err();
+    Lexed {
+        tokens: lexer.tokens,
+        errors: lexer.errors,
+        aborted,
+    }
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    tokens: Vec<(usize, Tok<'a>, usize)>,
+    errors: Vec<Diagnostic>,
+    /// Whether a newline here would become a semicolon.
+    nlsemi: bool,
+    depth: u32,
+}
+
+struct TooDeep;
+
+impl<'a> Lexer<'a> {
+    fn run(&mut self) -> Result<(), TooDeep> {
+        let start = if self.src.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        let mut raw = RawTok::lexer(&self.src[start..]);
+        while let Some(next) = raw.next() {
+            let span = raw.span();
+            let (lo, hi) = (span.start + start, span.end + start);
+            match next {
+                Ok(tok) => self.token(tok, lo, hi)?,
+                Err(()) => self.bad_char(lo),
+            }
+        }
+        if self.nlsemi {
+            let end = self.src.len();
+            self.tokens.push((end, Tok::Semi(SemiKind::Eof), end));
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, lo: usize, hi: usize, msg: impl Into<String>) {
+        self.errors.push(Diagnostic::error(Span::new(lo, hi), msg));
+    }
+
+    fn push(&mut self, lo: usize, tok: Tok<'a>, hi: usize) {
+        self.nlsemi = matches!(
+            tok,
+            Tok::Ident(_)
+                | Tok::Int(_)
+                | Tok::Float(_)
+                | Tok::Imag
+                | Tok::Rune(_)
+                | Tok::Str(_)
+                | Tok::Break
+                | Tok::Continue
+                | Tok::Fallthrough
+                | Tok::Return
+                | Tok::Op(
+                    RawTok::Inc | RawTok::Dec | RawTok::RParen | RawTok::RBrack | RawTok::RBrace
+                )
+        );
+        self.tokens.push((lo, tok, hi));
+    }
+
+    fn newline(&mut self, at: usize) {
+        if self.nlsemi {
+            self.nlsemi = false;
+            self.tokens.push((at, Tok::Semi(SemiKind::Newline), at + 1));
+        }
+    }
+
+    fn token(&mut self, raw: RawTok, lo: usize, hi: usize) -> Result<(), TooDeep> {
+        let text = &self.src[lo..hi];
+        let tok = match raw {
+            RawTok::Newline => {
+                self.newline(lo);
+                return Ok(());
+            }
+            RawTok::BlockComment => {
+                if text.contains('\n') {
+                    self.newline(lo);
+                }
+                return Ok(());
+            }
+            RawTok::UnterminatedComment => {
+                self.error(lo, hi, "comment not terminated");
+                return Ok(());
+            }
+            RawTok::Break => Tok::Break,
+            RawTok::Case => Tok::Case,
+            RawTok::Chan => Tok::Chan,
+            RawTok::Const => Tok::Const,
+            RawTok::Continue => Tok::Continue,
+            RawTok::Default => Tok::Default,
+            RawTok::Defer => Tok::Defer,
+            RawTok::Else => Tok::Else,
+            RawTok::Fallthrough => Tok::Fallthrough,
+            RawTok::For => Tok::For,
+            RawTok::Func => Tok::Func,
+            RawTok::Go => Tok::Go,
+            RawTok::Goto => Tok::Goto,
+            RawTok::If => Tok::If,
+            RawTok::Import => Tok::Import,
+            RawTok::Interface => Tok::Interface,
+            RawTok::Map => Tok::Map,
+            RawTok::Package => Tok::Package,
+            RawTok::Range => Tok::Range,
+            RawTok::Return => Tok::Return,
+            RawTok::Select => Tok::Select,
+            RawTok::Struct => Tok::Struct,
+            RawTok::Switch => Tok::Switch,
+            RawTok::Type => Tok::Type,
+            RawTok::Var => Tok::Var,
+            RawTok::Ident => Tok::Ident(text),
+            RawTok::Int => self.int_lit(text, lo, hi),
+            RawTok::Float => Tok::Float(self.float_lit(text, lo, hi)),
+            RawTok::Imag => Tok::Imag,
+            RawTok::Rune => Tok::Rune(self.rune_lit(text, lo, hi)),
+            RawTok::UnterminatedRune => {
+                self.error(lo, hi, "rune literal not terminated");
+                Tok::Rune(0)
+            }
+            RawTok::Str => Tok::Str(self.unquote(&text[1..text.len() - 1], lo + 1, b'"')),
+            RawTok::UnterminatedStr => {
+                self.error(lo, hi, "string literal not terminated");
+                Tok::Str(Vec::new())
+            }
+            RawTok::RawStr => {
+                // Carriage returns are discarded from raw strings.
+                let body = &text[1..text.len() - 1];
+                Tok::Str(body.bytes().filter(|&b| b != b'\r').collect())
+            }
+            RawTok::UnterminatedRawStr => {
+                self.error(lo, hi, "raw string literal not terminated");
+                Tok::Str(Vec::new())
+            }
+            RawTok::LParen | RawTok::LBrack | RawTok::LBrace => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    self.error(lo, hi, "nesting too deep");
+                    return Err(TooDeep);
+                }
+                Tok::Op(raw)
+            }
+            RawTok::RParen | RawTok::RBrack | RawTok::RBrace => {
+                self.depth = self.depth.saturating_sub(1);
+                Tok::Op(raw)
+            }
+            RawTok::Semi => Tok::Semi(SemiKind::Explicit),
+            op => Tok::Op(op),
+        };
+        self.push(lo, tok, hi);
+        Ok(())
+    }
+
+    fn bad_char(&mut self, at: usize) {
+        let c = self.src[at..].chars().next().unwrap_or('\0');
+        let msg = if c == '\0' {
+            "invalid NUL character".to_string()
+        } else if c == '\u{feff}' {
+            "invalid BOM in the middle of the file".to_string()
+        } else {
+            format!("invalid character U+{:04X} '{}'", c as u32, c)
+        };
+        self.error(at, at + c.len_utf8(), msg);
+    }
+
+    fn int_lit(&mut self, text: &str, lo: usize, hi: usize) -> Tok<'a> {
+        let digits: String = text.chars().filter(|&c| c != '_').collect();
+        let (radix, body) = match digits.get(..2) {
+            Some("0x" | "0X") => (16, &digits[2..]),
+            Some("0b" | "0B") => (2, &digits[2..]),
+            Some("0o" | "0O") => (8, &digits[2..]),
+            _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
+            _ => (10, &digits[..]),
+        };
+        if radix == 8
+            && let Some(bad) = body.chars().find(|&c| c > '7')
+        {
+            self.error(lo, hi, format!("invalid digit '{bad}' in octal literal"));
+            return Tok::Int(Some(0));
+        }
+        Tok::Int(u128::from_str_radix(body, radix).ok())
+    }
+
+    fn float_lit(&mut self, text: &str, lo: usize, hi: usize) -> f64 {
+        let digits: String = text.chars().filter(|&c| c != '_').collect();
+        let value = if digits.starts_with("0x") || digits.starts_with("0X") {
+            parse_hex_float(&digits[2..])
+        } else {
+            digits.parse::<f64>().ok()
+        };
+        value.unwrap_or_else(|| {
+            self.error(lo, hi, format!("malformed floating-point constant {text}"));
+            0.0
+        })
+    }
+
+    fn rune_lit(&mut self, text: &str, lo: usize, hi: usize) -> u32 {
+        let body = &text[1..text.len() - 1];
+        if body.is_empty() {
+            self.error(lo, hi, "empty rune literal or unescaped ' in rune literal");
+            return 0;
+        }
+        let mut chars = Vec::new();
+        let mut rest = body;
+        let mut at = lo + 1;
+        while !rest.is_empty() {
+            let (unit, len) = self.unit(rest, at, b'\'');
+            chars.push(match unit {
+                Unit::Char(c) => c as u32,
+                Unit::Byte(b) => u32::from(b),
+            });
+            rest = &rest[len..];
+            at += len;
+        }
+        if chars.len() != 1 {
+            self.error(lo, hi, "more than one character in rune literal");
+        }
+        chars[0]
+    }
+
+    /// Decodes the body of an interpreted string literal into bytes.
+    fn unquote(&mut self, body: &str, at: usize, quote: u8) -> Vec<u8> {
+        let mut out = Vec::with_capacity(body.len());
+        let mut rest = body;
+        let mut pos = at;
+        while !rest.is_empty() {
+            let (unit, len) = self.unit(rest, pos, quote);
+            match unit {
+                Unit::Char(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                Unit::Byte(b) => out.push(b),
+            }
+            rest = &rest[len..];
+            pos += len;
+        }
+        out
+    }
+
+    /// Decodes one character or escape at the start of `s`; returns it and
+    /// the number of source bytes it used.
+    fn unit(&mut self, s: &str, at: usize, quote: u8) -> (Unit, usize) {
+        let c = s.chars().next().unwrap_or('\0');
+        if c != '\\' {
+            return (Unit::Char(c), c.len_utf8());
+        }
+        let Some(e) = s[1..].chars().next() else {
+            self.error(at, at + 1, "escape sequence not terminated");
+            return (Unit::Byte(b'\\'), 1);
+        };
+        let simple = match e {
+            'a' => Some(7),
+            'b' => Some(8),
+            'f' => Some(12),
+            'n' => Some(b'\n'),
+            'r' => Some(b'\r'),
+            't' => Some(b'\t'),
+            'v' => Some(11),
+            '\\' => Some(b'\\'),
+            '\'' if quote == b'\'' => Some(b'\''),
+            '"' if quote == b'"' => Some(b'"'),
+            _ => None,
+        };
+        if let Some(b) = simple {
+            return (Unit::Byte(b), 2);
+        }
+        let (radix, count) = match e {
+            '0'..='7' => (8, 3),
+            'x' => (16, 2),
+            'u' => (16, 4),
+            'U' => (16, 8),
+            _ => {
+                self.error(at, at + 1 + e.len_utf8(), "unknown escape sequence");
+                return (Unit::Char(e), 1 + e.len_utf8());
+            }
+        };
+        let start = if radix == 8 { 1 } else { 2 };
+        let digits: String = s[start..].chars().take(count).collect();
+        let used = start + digits.len();
+        if digits.len() < count || !digits.chars().all(|d| d.is_digit(radix)) {
+            self.error(
+                at,
+                at + used,
+                "invalid escape sequence: missing or invalid digits",
+            );
+            return (Unit::Byte(0), used.max(2));
+        }
+        let value = u32::from_str_radix(&digits, radix).unwrap_or(0);
+        match e {
+            'u' | 'U' => match char::from_u32(value) {
+                Some(ch) => (Unit::Char(ch), used),
+                None => {
+                    self.error(at, at + used, "escape is invalid Unicode code point");
+                    (Unit::Char('\u{fffd}'), used)
+                }
+            },
+            _ if value > 255 => {
+                self.error(at, at + used, format!("octal escape value {value} > 255"));
+                (Unit::Byte(0), used)
+            }
+            _ => (Unit::Byte(value as u8), used),
+        }
+    }
+}
+
+enum Unit {
+    Char(char),
+    Byte(u8),
+}
+
+/// Parses the part of a hexadecimal float after `0x`: mantissa digits with an
+/// optional point, then a binary exponent `p±N`.
+fn parse_hex_float(s: &str) -> Option<f64> {
+    let (mantissa, exp) = s.split_once(['p', 'P'])?;
+    let exp: i32 = exp.parse().ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut value = 0f64;
+    for d in int.chars().chain(frac.chars()) {
+        value = value * 16.0 + f64::from(d.to_digit(16)?);
+    }
+    let shift = exp - 4 * frac.len() as i32;
+    Some(value * 2f64.powi(shift))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<String> {
+        lex(src)
+            .tokens
+            .into_iter()
+            .map(|(_, t, _)| match t {
+                Tok::Semi(SemiKind::Newline) => "⏎".to_string(),
+                Tok::Semi(SemiKind::Eof) => "EOF;".to_string(),
+                Tok::Semi(SemiKind::Explicit) => ";".to_string(),
+                Tok::Ident(s) => s.to_string(),
+                Tok::Int(v) => format!("{v:?}"),
+                Tok::Op(o) => format!("{o:?}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn semicolons_after_the_right_tokens() {
+        assert_eq!(kinds("x\ny"), ["x", "⏎", "y", "EOF;"]);
+        assert_eq!(kinds("x +\ny"), ["x", "Add", "y", "EOF;"]);
+        assert_eq!(kinds("f()\n"), ["f", "LParen", "RParen", "⏎"]);
+        assert_eq!(kinds("return\n"), ["Return", "⏎"]);
+        assert_eq!(kinds("i++ // c\n"), ["i", "Inc", "⏎"]);
+        assert_eq!(kinds("x /* a\nb */ y"), ["x", "⏎", "y", "EOF;"]);
+        assert_eq!(kinds("x /* a */ y"), ["x", "y", "EOF;"]);
+        assert_eq!(kinds("{\n}\n"), ["LBrace", "RBrace", "⏎"]);
+    }
+
+    #[test]
+    fn integer_literals() {
+        assert_eq!(
+            kinds("0x_1F 0o17 017 0b101 1_000"),
+            [
+                "Some(31)",
+                "Some(15)",
+                "Some(15)",
+                "Some(5)",
+                "Some(1000)",
+                "EOF;"
+            ]
+        );
+        let bad = lex("09");
+        assert_eq!(bad.errors[0].message, "invalid digit '9' in octal literal");
+    }
+
+    #[test]
+    fn float_literals() {
+        let floats: Vec<f64> = lex("1.5 .5 1e3 1_0.2_5 0x1p-2 0x1.8p1 2.")
+            .tokens
+            .into_iter()
+            .filter_map(|(_, t, _)| match t {
+                Tok::Float(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(floats, [1.5, 0.5, 1000.0, 10.25, 0.25, 3.0, 2.0]);
+    }
+
+    #[test]
+    fn string_and_rune_escapes() {
+        let toks = lex(r#""a\tb\x41\u00e9\101\"" 'x' '\n' '\u00e9' `raw\n`"#).tokens;
+        assert_eq!(toks[0].1, Tok::Str(b"a\tbA\xc3\xa9A\"".to_vec()));
+        assert_eq!(toks[1].1, Tok::Rune('x' as u32));
+        assert_eq!(toks[2].1, Tok::Rune(10));
+        assert_eq!(toks[3].1, Tok::Rune(0xe9));
+        assert_eq!(toks[4].1, Tok::Str(br"raw\n".to_vec()));
+        assert_eq!(lex(r#""\xff""#).tokens[0].1, Tok::Str(vec![0xff]));
+    }
+
+    #[test]
+    fn lexical_errors_are_reported_and_lexing_goes_on() {
+        let lexed = lex("x @ y");
+        assert_eq!(lexed.errors[0].message, "invalid character U+0040 '@'");
+        assert_eq!(lexed.errors[0].span, Span::new(2, 3));
+        assert_eq!(lexed.tokens.len(), 3);
+        assert_eq!(
+            lex("\"abc\n").errors[0].message,
+            "string literal not terminated"
+        );
+        assert_eq!(
+            lex("'ab'").errors[0].message,
+            "more than one character in rune literal"
+        );
+        assert_eq!(lex(r#""\q""#).errors[0].message, "unknown escape sequence");
+        assert_eq!(lex("/* x").errors[0].message, "comment not terminated");
+    }
+
+    #[test]
+    fn deep_nesting_stops_lexing() {
+        let src = "(".repeat(10_000);
+        let lexed = lex(&src);
+        assert!(lexed.aborted);
+        assert_eq!(lexed.errors[0].message, "nesting too deep");
+    }
+}

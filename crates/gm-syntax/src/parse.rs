@@ -1,0 +1,269 @@
+//! Glue between the lexer, the generated parser and gm's diagnostics.
+
+use gm_diag::{Diagnostic, Span};
+use lalrpop_util::ParseError;
+
+use crate::actions::SyntaxError;
+use crate::ast::File;
+use crate::grammar::FileParser;
+use crate::lexer::{self, SemiKind, Tok};
+use crate::token::RawTok;
+
+/// Parses a whole file. Lexical errors are all reported; parsing stops at
+/// the first syntax error, whose message names what was found and, when the
+/// list is short, what was expected.
+pub fn parse(src: &str) -> (Option<File>, Vec<Diagnostic>) {
+    let lexed = lexer::lex(src);
+    let mut diags = lexed.errors;
+    if lexed.aborted {
+        return (None, diags);
+    }
+    let context: Vec<(usize, Shape)> = lexed
+        .tokens
+        .iter()
+        .map(|(lo, t, _)| (*lo, shape(t)))
+        .collect();
+    let tokens = lexed.tokens.into_iter().map(Ok::<_, SyntaxError>);
+    match FileParser::new().parse(tokens) {
+        Ok(file) if diags.is_empty() => (Some(file), diags),
+        Ok(_) => (None, diags),
+        Err(err) => {
+            diags.push(syntax_error(err, src.len(), &context));
+            diags.sort_by_key(|d| d.span.lo);
+            (None, diags)
+        }
+    }
+}
+
+/// What the error messages need to know about a token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Open(RawTok),
+    Close,
+    /// A statement separator: `;` or an inserted newline.
+    Semi,
+    NewlineSemi,
+    Keyword(&'static str),
+    Other,
+}
+
+fn shape(tok: &Tok<'_>) -> Shape {
+    match tok {
+        Tok::Op(op @ (RawTok::LParen | RawTok::LBrack | RawTok::LBrace)) => Shape::Open(*op),
+        Tok::Op(RawTok::RParen | RawTok::RBrack | RawTok::RBrace) => Shape::Close,
+        Tok::Semi(SemiKind::Newline) => Shape::NewlineSemi,
+        Tok::Semi(_) => Shape::Semi,
+        Tok::If => Shape::Keyword("if"),
+        Tok::For => Shape::Keyword("for"),
+        Tok::Switch => Shape::Keyword("switch"),
+        _ => Shape::Other,
+    }
+}
+
+/// The innermost bracket still open before token `at`, and the keyword that
+/// starts the statement containing it (at that bracket level).
+fn enclosing(context: &[(usize, Shape)], at: usize) -> (Option<RawTok>, Option<&'static str>) {
+    let mut depth = 0usize;
+    let mut keyword = None;
+    let mut seen_sep = false;
+    for &(_, shape) in context[..at].iter().rev() {
+        match shape {
+            Shape::Close => depth += 1,
+            Shape::Open(op) if depth == 0 => return (Some(op), keyword),
+            Shape::Open(_) => depth -= 1,
+            Shape::Semi | Shape::NewlineSemi if depth == 0 => seen_sep = true,
+            Shape::Keyword(k) if depth == 0 && !seen_sep => keyword = Some(k),
+            _ => {}
+        }
+    }
+    (None, keyword)
+}
+
+fn syntax_error(
+    err: ParseError<usize, Tok<'_>, SyntaxError>,
+    eof: usize,
+    context: &[(usize, Shape)],
+) -> Diagnostic {
+    match err {
+        ParseError::User { error } => Diagnostic::error(error.span, error.message),
+        ParseError::UnrecognizedEof { location, expected } => Diagnostic::error(
+            Span::new(location.min(eof), location.min(eof)),
+            format!("syntax error: unexpected EOF{}", expecting(&expected)),
+        ),
+        ParseError::UnrecognizedToken {
+            token: (lo, tok, hi),
+            expected,
+        } => {
+            let at = context.partition_point(|&(pos, _)| pos < lo);
+            // `if x` NEWLINE `{`: the newline ended the header too early.
+            if tok == Tok::Op(RawTok::LBrace)
+                && at > 0
+                && context[at - 1].1 == Shape::NewlineSemi
+                && let (_, Some(k)) = enclosing(context, at - 1)
+            {
+                let nl = context[at - 1].0;
+                let msg = format!("syntax error: unexpected newline, expected {{ after {k} clause");
+                return Diagnostic::error(Span::new(nl, nl + 1), msg);
+            }
+            let (open, keyword) = enclosing(context, at);
+            let msg = explain(&describe(&tok), &expected, open, keyword);
+            Diagnostic::error(Span::new(lo, hi), format!("syntax error: {msg}"))
+        }
+        ParseError::ExtraToken {
+            token: (lo, tok, hi),
+        } => Diagnostic::error(
+            Span::new(lo, hi),
+            format!(
+                "syntax error: unexpected {} after top level declaration",
+                describe(&tok)
+            ),
+        ),
+        ParseError::InvalidToken { location } => {
+            Diagnostic::error(Span::new(location, location), "syntax error: invalid token")
+        }
+    }
+}
+
+/// Phrases an unexpected token the way Go's parser does for the same spot.
+fn explain(
+    found: &str,
+    expected: &[String],
+    open: Option<RawTok>,
+    keyword: Option<&str>,
+) -> String {
+    let has = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+    let stmt_start = has("if") && has("for") && has("return");
+    let expr_start = has("ident") && has("int") && has("string");
+    if stmt_start {
+        return format!("unexpected {found}, expected }}");
+    }
+    if expr_start && !has(";") {
+        return format!("unexpected {found}, expected expression");
+    }
+    match open {
+        Some(RawTok::LParen) if has(",") && has(")") => {
+            return format!("unexpected {found} in argument list; possibly missing comma or )");
+        }
+        Some(RawTok::LBrace) if has(",") && has("}") => {
+            return format!(
+                "unexpected {found} in composite literal; possibly missing comma or }}"
+            );
+        }
+        _ => {}
+    }
+    if let Some(k) = keyword
+        && has("{")
+    {
+        return format!("unexpected {found}, expected {{ after {k} clause");
+    }
+    if has(";") {
+        return match open {
+            None => format!("unexpected {found} after top level declaration"),
+            Some(_) => format!("unexpected {found} at end of statement"),
+        };
+    }
+    format!("unexpected {found}{}", expecting(expected))
+}
+
+/// Names a token the way Go's parser does in `unexpected X`.
+fn describe(tok: &Tok<'_>) -> String {
+    match tok {
+        Tok::Ident(name) => format!("name {name}"),
+        Tok::Int(Some(v)) => format!("literal {v}"),
+        Tok::Int(_) | Tok::Float(_) | Tok::Imag | Tok::Rune(_) | Tok::Str(_) => {
+            "literal".to_string()
+        }
+        Tok::Semi(SemiKind::Newline) => "newline".to_string(),
+        Tok::Semi(SemiKind::Eof) => "EOF".to_string(),
+        Tok::Semi(SemiKind::Explicit) => "semicolon".to_string(),
+        Tok::Op(op) => op_text(*op).to_string(),
+        keyword => format!("{keyword:?}").to_lowercase(),
+    }
+}
+
+fn op_text(op: RawTok) -> &'static str {
+    use RawTok::*;
+    match op {
+        Add => "+",
+        Sub => "-",
+        Mul => "*",
+        Quo => "/",
+        Rem => "%",
+        And => "&",
+        Or => "|",
+        Xor => "^",
+        Shl => "<<",
+        Shr => ">>",
+        AndNot => "&^",
+        AddAssign => "+=",
+        SubAssign => "-=",
+        MulAssign => "*=",
+        QuoAssign => "/=",
+        RemAssign => "%=",
+        AndAssign => "&=",
+        OrAssign => "|=",
+        XorAssign => "^=",
+        ShlAssign => "<<=",
+        ShrAssign => ">>=",
+        AndNotAssign => "&^=",
+        AndAnd => "&&",
+        OrOr => "||",
+        Arrow => "<-",
+        Inc => "++",
+        Dec => "--",
+        Eql => "==",
+        Lss => "<",
+        Gtr => ">",
+        Assign => "=",
+        Not => "!",
+        Tilde => "~",
+        Neq => "!=",
+        Leq => "<=",
+        Geq => ">=",
+        Define => ":=",
+        Ellipsis => "...",
+        LParen => "(",
+        RParen => ")",
+        LBrack => "[",
+        RBrack => "]",
+        LBrace => "{",
+        RBrace => "}",
+        Comma => "comma",
+        Semi => "semicolon",
+        Period => ".",
+        Colon => ":",
+        _ => "token",
+    }
+}
+
+/// `, expected X, Y or Z` for short lists of expected terminals.
+fn expecting(expected: &[String]) -> String {
+    let names: Vec<String> = expected
+        .iter()
+        .map(|e| {
+            let e = e.trim_matches('"');
+            match e {
+                "ident" => "name".to_string(),
+                ";" => "semicolon or newline".to_string(),
+                "," => "comma".to_string(),
+                "int" | "float" | "imag" | "rune" | "string" => "literal".to_string(),
+                other => other.to_string(),
+            }
+        })
+        .collect();
+    let mut names: Vec<String> = names.into_iter().fold(Vec::new(), |mut v, n| {
+        if !v.contains(&n) {
+            v.push(n);
+        }
+        v
+    });
+    if names.is_empty() || names.len() > 4 {
+        return String::new();
+    }
+    let last = names.pop().unwrap_or_default();
+    if names.is_empty() {
+        format!(", expected {last}")
+    } else {
+        format!(", expected {} or {last}", names.join(", "))
+    }
+}

@@ -1,0 +1,95 @@
+//! Command-line interface.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gm_diag::Style;
+use gm_driver::Stage;
+
+/// gm compiles .gm files (a strict subset of Go) and shows, runs and tests
+/// exactly how Go 1.23's compiler lowers maps.
+#[derive(Parser)]
+#[command(name = "gm", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// How to show compile errors.
+    #[arg(long, value_enum, default_value_t = DiagStyle::Rich, global = true)]
+    diag: DiagStyle,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiagStyle {
+    /// `file:line:col: message` only.
+    Short,
+    /// The message, the source line and a caret.
+    Rich,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and type-check a file; report errors as `file:line:col: message`.
+    Check { file: PathBuf },
+    /// Print the program after a stage.
+    Dump {
+        #[arg(value_enum)]
+        stage: DumpStage,
+        file: PathBuf,
+    },
+    /// Run the golden-file tests in files or directories.
+    Test {
+        /// Rewrite the golden files from gm's output.
+        #[arg(long)]
+        bless: bool,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DumpStage {
+    /// The syntax tree.
+    Ast,
+    /// The typed IR, as the type checker builds it.
+    Typed,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let style = match cli.diag {
+        DiagStyle::Short => Style::Short,
+        DiagStyle::Rich => Style::Rich,
+    };
+    match cli.command {
+        Command::Check { file } => {
+            let result = gm_driver::load(&file).and_then(|src| gm_driver::check(&src, style));
+            match result {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Dump { stage, file } => {
+            let stage = match stage {
+                DumpStage::Ast => Stage::Ast,
+                DumpStage::Typed => Stage::Typed,
+            };
+            let result = gm_driver::load(&file).and_then(|src| gm_driver::dump(&src, stage, style));
+            match result {
+                Ok(text) => {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(text.as_bytes());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Test { bless, paths } => crate::golden::run(&paths, bless),
+    }
+}
+
+fn fail(e: &gm_driver::Failed) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(e.0.as_bytes());
+    ExitCode::from(1)
+}
