@@ -13,7 +13,19 @@ use gm_syntax::ast;
 pub enum Stage {
     Ast,
     Typed,
+    /// After the order pass.
+    Order,
+    /// After the walk pass (the lowered IR the JIT compiles).
+    Walk,
+    /// Before and after walk, function by function.
+    WalkDiff,
+    /// Cranelift IR.
+    Clif,
+    /// Machine code.
+    Asm,
 }
+
+pub use gm_codegen::RunOptions;
 
 /// Compilation failed: the rendered diagnostics.
 #[derive(Debug)]
@@ -76,6 +88,24 @@ pub fn check(file: &SourceFile, style: Style) -> Result<Program, Failed> {
     }
 }
 
+/// Checks and lowers a file: the program the JIT compiles.
+pub fn lower(file: &SourceFile, style: Style) -> Result<Program, Failed> {
+    let mut program = check(file, style)?;
+    gm_walk::order(&mut program);
+    gm_walk::walk(&mut program);
+    Ok(program)
+}
+
+/// Compiles and runs a file; returns the exit status.
+pub fn run(file: &SourceFile, style: Style, opts: &RunOptions) -> Result<i32, Failed> {
+    let program = lower(file, style)?;
+    gm_codegen::run(&program, opts).map_err(|e| codegen_failed(file, e))
+}
+
+fn codegen_failed(file: &SourceFile, e: gm_codegen::CodegenError) -> Failed {
+    Failed(format!("gm: {}: {}\n", file.name, e.0))
+}
+
 /// The text of one stage's dump.
 pub fn dump(file: &SourceFile, stage: Stage, style: Style) -> Result<String, Failed> {
     match stage {
@@ -86,6 +116,31 @@ pub fn dump(file: &SourceFile, stage: Stage, style: Style) -> Result<String, Fai
         Stage::Typed => {
             let program = check(file, style)?;
             Ok(gm_ir::dump::dump_program(&program))
+        }
+        Stage::Order => {
+            let mut program = check(file, style)?;
+            gm_walk::order(&mut program);
+            Ok(gm_walk::dump::dump_program(&program))
+        }
+        Stage::Walk => {
+            let program = lower(file, style)?;
+            Ok(gm_walk::dump::dump_program(&program))
+        }
+        Stage::WalkDiff => {
+            let mut program = check(file, style)?;
+            gm_walk::order(&mut program);
+            let before = gm_walk::dump::dump_functions(&program);
+            gm_walk::walk(&mut program);
+            let after = gm_walk::dump::dump_functions(&program);
+            Ok(gm_walk::dump::side_by_side(&before, &after))
+        }
+        Stage::Clif => {
+            let program = lower(file, style)?;
+            gm_codegen::dump_clif(&program).map_err(|e| codegen_failed(file, e))
+        }
+        Stage::Asm => {
+            let program = lower(file, style)?;
+            gm_codegen::dump_asm(&program).map_err(|e| codegen_failed(file, e))
         }
     }
 }

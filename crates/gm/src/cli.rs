@@ -37,6 +37,16 @@ enum Command {
         #[arg(value_enum)]
         stage: DumpStage,
         file: PathBuf,
+        /// With `walk`: show each function before and after the walk pass.
+        #[arg(long)]
+        diff: bool,
+    },
+    /// Compile a file with the JIT and run it.
+    Run {
+        file: PathBuf,
+        /// Seed hashing and map iteration order, making them reproducible.
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Run the golden-file tests in files or directories.
     Test {
@@ -54,6 +64,14 @@ enum DumpStage {
     Ast,
     /// The typed IR, as the type checker builds it.
     Typed,
+    /// After Go's order pass (evaluation-order temporaries).
+    Order,
+    /// After Go's walk pass: map operations as runtime calls.
+    Walk,
+    /// Cranelift IR of every function.
+    Clif,
+    /// Machine code of every function.
+    Asm,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -69,10 +87,15 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
-        Command::Dump { stage, file } => {
-            let stage = match stage {
-                DumpStage::Ast => Stage::Ast,
-                DumpStage::Typed => Stage::Typed,
+        Command::Dump { stage, file, diff } => {
+            let stage = match (stage, diff) {
+                (DumpStage::Walk, true) => Stage::WalkDiff,
+                (DumpStage::Ast, _) => Stage::Ast,
+                (DumpStage::Typed, _) => Stage::Typed,
+                (DumpStage::Order, _) => Stage::Order,
+                (DumpStage::Walk, _) => Stage::Walk,
+                (DumpStage::Clif, _) => Stage::Clif,
+                (DumpStage::Asm, _) => Stage::Asm,
             };
             let result = gm_driver::load(&file).and_then(|src| gm_driver::dump(&src, stage, style));
             match result {
@@ -81,6 +104,13 @@ pub fn run(cli: Cli) -> ExitCode {
                     let _ = out.write_all(text.as_bytes());
                     ExitCode::SUCCESS
                 }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Run { file, seed } => {
+            let opts = gm_driver::RunOptions { seed };
+            match gm_driver::load(&file).and_then(|src| gm_driver::run(&src, style, &opts)) {
+                Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
                 Err(e) => fail(&e),
             }
         }

@@ -16,7 +16,11 @@ use similar::TextDiff;
 enum Recipe {
     Typed,
     ErrorCheck,
+    Run,
 }
+
+/// Each run test runs under these seeds; the output must not depend on them.
+const RUN_SEEDS: [u64; 2] = [1, 2];
 
 /// The outcome of one test file.
 enum Outcome {
@@ -114,6 +118,7 @@ fn recipe(first_line: &str) -> Option<Recipe> {
     match first_line.trim() {
         "// typed" => Some(Recipe::Typed),
         "// errorcheck" => Some(Recipe::ErrorCheck),
+        "// run" => Some(Recipe::Run),
         _ => None,
     }
 }
@@ -133,7 +138,60 @@ fn run_file(path: &Path, bless: bool) -> Outcome {
             Err(e) => Outcome::Fail(format!("expected the program to type-check:\n{}", e.0)),
         },
         Recipe::ErrorCheck => error_check(&src),
+        Recipe::Run => run_test(path, bless),
     }
+}
+
+/// Runs a program (in a child process: a Go panic ends the process) and
+/// checks its stdout, exit status and panic line.
+fn run_test(path: &Path, bless: bool) -> Outcome {
+    let panic_golden = path.with_extension("panic");
+    let expected_panic = std::fs::read_to_string(&panic_golden)
+        .ok()
+        .map(|s| s.trim_end().to_string());
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => return Outcome::Fail(format!("cannot find gm: {e}")),
+    };
+    let mut outputs = Vec::new();
+    for seed in RUN_SEEDS {
+        let out = match std::process::Command::new(&exe)
+            .args(["run", "--seed", &seed.to_string()])
+            .arg(path)
+            .output()
+        {
+            Ok(o) => o,
+            Err(e) => return Outcome::Fail(format!("cannot run gm: {e}")),
+        };
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let status = out.status.code();
+        match &expected_panic {
+            None if status != Some(0) => {
+                return Outcome::Fail(format!(
+                    "exit status {status:?} (want 0); stderr:\n{stderr}"
+                ));
+            }
+            Some(want) => {
+                let first = stderr.lines().next().unwrap_or("");
+                if status != Some(2) || first != want {
+                    return Outcome::Fail(format!(
+                        "want exit status 2 and first stderr line {want:?}; got {status:?} and stderr:\n{stderr}"
+                    ));
+                }
+            }
+            None => {}
+        }
+        outputs.push(stdout);
+    }
+    if outputs[0] != outputs[1] {
+        let diff = TextDiff::from_lines(&outputs[0], &outputs[1])
+            .unified_diff()
+            .header("seed 1", "seed 2")
+            .to_string();
+        return Outcome::Fail(format!("output depends on the seed:\n{diff}"));
+    }
+    compare_golden(&path.with_extension("out"), &outputs[0], bless)
 }
 
 /// Compares output with a golden file, or rewrites it when blessing.
