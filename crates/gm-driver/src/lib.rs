@@ -26,6 +26,7 @@ pub enum Stage {
 }
 
 pub use gm_codegen::RunOptions;
+pub use gm_walk::dump::map_calls;
 
 /// Compilation failed: the rendered diagnostics.
 #[derive(Debug)]

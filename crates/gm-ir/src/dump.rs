@@ -280,7 +280,7 @@ impl Dumper<'_> {
             ExprKind::StrToBytes(_) => "STR2BYTES".to_string(),
             ExprKind::BytesToStr(_) => "BYTES2STR".to_string(),
             ExprKind::RuneToStr(_) => "RUNESTR".to_string(),
-            ExprKind::MapLit(_) => "MAPLIT".to_string(),
+            ExprKind::MapLit(..) => "MAPLIT".to_string(),
             ExprKind::SliceLit(_) => "SLICELIT".to_string(),
             ExprKind::ArrayLit(_) => "ARRAYLIT".to_string(),
             ExprKind::StructLit(_) => "STRUCTLIT".to_string(),
@@ -288,10 +288,11 @@ impl Dumper<'_> {
             ExprKind::TypeDesc(t) => format!("TYPE type:{}", self.ty(*t)),
             ExprKind::MapZero => "LINKSYM go:map.zero".to_string(),
             ExprKind::Reinterpret(_) => "REINTERPRET".to_string(),
+            ExprKind::Init(..) => "INIT".to_string(),
         };
         self.line(depth, &format!("{head} {ty}"));
         match &e.kind {
-            ExprKind::MapLit(items) => {
+            ExprKind::MapLit(items, _) => {
                 for (k, v) in items {
                     self.line(depth + 1, "KEY");
                     self.expr(f, k, depth + 2);
@@ -303,6 +304,12 @@ impl Dumper<'_> {
                     self.line(depth + 1, &format!("[{i}]"));
                     self.expr(f, v, depth + 2);
                 }
+            }
+            ExprKind::Init(stmts, x) => {
+                for s in stmts {
+                    self.stmt(f, s, depth + 1);
+                }
+                self.expr(f, x, depth + 1);
             }
             ExprKind::StructLit(items) => {
                 for (i, v) in items {

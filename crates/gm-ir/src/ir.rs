@@ -26,6 +26,9 @@
 //!   `RuneToStr` [ORUNESTR]
 //! - `MapLit` [OMAPLIT], `SliceLit` [OSLICELIT], `ArrayLit` [OARRAYLIT],
 //!   `StructLit` [OSTRUCTLIT], `PtrLit` [OPTRLIT] `&T{…}`
+//! - `Init` an expression with statements that run first, each time it is
+//!   evaluated (Go's init list on a node): the order pass puts the side
+//!   effects of `if` / `for` conditions and `switch` cases there
 //! - after walk: `TypeDesc` (`&type:map[K]V`), `MapZero` (`&go:map.zero`),
 //!   `Reinterpret` (view a value's bits as another type of the same size)
 //!
@@ -237,7 +240,9 @@ pub enum ExprKind {
     StrToBytes(Box<Expr>),
     BytesToStr(Box<Expr>),
     RuneToStr(Box<Expr>),
-    MapLit(Vec<(Expr, Expr)>),
+    /// `map[K]V{k: v, …}`; the number is how many entries the order pass
+    /// moved out as separate assignments (they still count in the hint).
+    MapLit(Vec<(Expr, Expr)>, u64),
     SliceLit(Vec<(u64, Expr)>),
     ArrayLit(Vec<(u64, Expr)>),
     StructLit(Vec<(usize, Expr)>),
@@ -245,6 +250,8 @@ pub enum ExprKind {
     TypeDesc(TypeId),
     MapZero,
     Reinterpret(Box<Expr>),
+    /// Statements run before the value is computed, every time.
+    Init(Vec<Stmt>, Box<Expr>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -383,7 +390,8 @@ impl Expr {
             | ExprKind::BytesToStr(a)
             | ExprKind::RuneToStr(a)
             | ExprKind::PtrLit(a)
-            | ExprKind::Reinterpret(a) => vec![a],
+            | ExprKind::Reinterpret(a)
+            | ExprKind::Init(_, a) => vec![a],
             ExprKind::AddStr(v)
             | ExprKind::Call(_, v)
             | ExprKind::RuntimeCall(_, v)
@@ -401,9 +409,65 @@ impl Expr {
                 v.extend(c.as_deref());
                 v
             }
-            ExprKind::MapLit(es) => es.iter().flat_map(|(k, v)| [k, v]).collect(),
+            ExprKind::MapLit(es, _) => es.iter().flat_map(|(k, v)| [k, v]).collect(),
             ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => es.iter().map(|(_, e)| e).collect(),
             ExprKind::StructLit(es) => es.iter().map(|(_, e)| e).collect(),
+        }
+    }
+
+    /// The direct sub-expressions, mutably (the statements of an `Init` are
+    /// not included).
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Name(_)
+            | ExprKind::Blank
+            | ExprKind::Const(_)
+            | ExprKind::Nil
+            | ExprKind::Zero
+            | ExprKind::New
+            | ExprKind::TypeDesc(_)
+            | ExprKind::MapZero => vec![],
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Index(a, b)
+            | ExprKind::IndexMap(a, b)
+            | ExprKind::Copy(a, b) => vec![a, b],
+            ExprKind::Unary(_, a)
+            | ExprKind::Deref(a)
+            | ExprKind::Addr(a)
+            | ExprKind::Dot(a, _)
+            | ExprKind::DotPtr(a, _)
+            | ExprKind::Len(a)
+            | ExprKind::Cap(a)
+            | ExprKind::Conv(a)
+            | ExprKind::ConvNop(a)
+            | ExprKind::StrToBytes(a)
+            | ExprKind::BytesToStr(a)
+            | ExprKind::RuneToStr(a)
+            | ExprKind::PtrLit(a)
+            | ExprKind::Reinterpret(a)
+            | ExprKind::Init(_, a) => vec![a],
+            ExprKind::AddStr(v)
+            | ExprKind::Call(_, v)
+            | ExprKind::RuntimeCall(_, v)
+            | ExprKind::Append(v, _)
+            | ExprKind::MinMax(_, v) => v.iter_mut().collect(),
+            ExprKind::Slice { x, lo, hi, .. } => {
+                let mut v: Vec<&mut Expr> = vec![x];
+                v.extend(lo.as_deref_mut());
+                v.extend(hi.as_deref_mut());
+                v
+            }
+            ExprKind::MakeMap(h) => h.as_deref_mut().into_iter().collect(),
+            ExprKind::MakeSlice(l, c) => {
+                let mut v: Vec<&mut Expr> = vec![l];
+                v.extend(c.as_deref_mut());
+                v
+            }
+            ExprKind::MapLit(es, _) => es.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
+            ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => {
+                es.iter_mut().map(|(_, e)| e).collect()
+            }
+            ExprKind::StructLit(es) => es.iter_mut().map(|(_, e)| e).collect(),
         }
     }
 

@@ -280,6 +280,6 @@ impl<'a> Checker<'a> {
             let ve = self.elem_expr(&el.value, v, "map literal");
             items.push((ke, ve));
         }
-        Operand::new(Mode::Value, Expr::new(ExprKind::MapLit(items), ty, span))
+        Operand::new(Mode::Value, Expr::new(ExprKind::MapLit(items, 0), ty, span))
     }
 }

@@ -16,6 +16,7 @@ use similar::TextDiff;
 enum Recipe {
     Typed,
     ErrorCheck,
+    Walk,
     Run,
 }
 
@@ -118,6 +119,7 @@ fn recipe(first_line: &str) -> Option<Recipe> {
     match first_line.trim() {
         "// typed" => Some(Recipe::Typed),
         "// errorcheck" => Some(Recipe::ErrorCheck),
+        "// walk" => Some(Recipe::Walk),
         "// run" => Some(Recipe::Run),
         _ => None,
     }
@@ -138,6 +140,13 @@ fn run_file(path: &Path, bless: bool) -> Outcome {
             Err(e) => Outcome::Fail(format!("expected the program to type-check:\n{}", e.0)),
         },
         Recipe::ErrorCheck => error_check(&src),
+        Recipe::Walk => match gm_driver::dump(&src, Stage::Walk, Style::Short) {
+            Ok(text) => match compare_calls(&path.with_extension("calls"), &text) {
+                Outcome::Pass => compare_golden(&path.with_extension("walk"), &text, bless),
+                other => other,
+            },
+            Err(e) => Outcome::Fail(format!("expected the program to compile:\n{}", e.0)),
+        },
         Recipe::Run => run_test(path, bless),
     }
 }
@@ -221,6 +230,41 @@ fn compare_golden(golden: &Path, actual: &str, bless: bool) -> Outcome {
         "output differs from {} (gm test --bless rewrites it):\n{diff}",
         golden.display()
     ))
+}
+
+/// Checks the map runtime calls of each function in a walk dump against
+/// Go's, recorded in a `.calls` file (see scripts/oracle/walk.py).
+fn compare_calls(golden: &Path, dump: &str) -> Outcome {
+    let Ok(expected) = std::fs::read_to_string(golden) else {
+        return Outcome::Fail(format!(
+            "missing {} (Go's calls; scripts/oracle/walk.py --write)",
+            golden.display()
+        ));
+    };
+    let mut want: Vec<(String, Vec<String>)> = Vec::new();
+    for line in expected.lines() {
+        if let Some(name) = line.strip_prefix("func ") {
+            want.push((name.trim().to_string(), Vec::new()));
+        } else if let (Some((_, calls)), call) = (want.last_mut(), line.trim()) {
+            if !call.is_empty() {
+                calls.push(call.to_string());
+            }
+        }
+    }
+    let got = gm_driver::map_calls(dump);
+    if got == want {
+        return Outcome::Pass;
+    }
+    let show = |list: &[(String, Vec<String>)]| -> String {
+        list.iter()
+            .map(|(f, c)| format!("func {f}\n    {}\n", c.join(" ")))
+            .collect()
+    };
+    let diff = TextDiff::from_lines(&show(&want), &show(&got))
+        .unified_diff()
+        .header(&golden.display().to_string(), "gm dump walk")
+        .to_string();
+    Outcome::Fail(format!("map runtime calls differ from Go's:\n{diff}"))
 }
 
 /// The `// ERROR "re" "re"…` expectations of each line.

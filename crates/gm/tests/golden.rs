@@ -35,3 +35,8 @@ fn errorcheck() {
 fn unsupported() {
     gm_test("tests/unsupported");
 }
+
+#[test]
+fn walk() {
+    gm_test("tests/walk");
+}

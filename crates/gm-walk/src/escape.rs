@@ -1,0 +1,559 @@
+//! Escape analysis for map allocations: does the map made by a `make` or a
+//! map literal outlive its function (or the loop iteration that made it)?
+//! A map that does not gets a stack header, as Go does (LOWERING §6).
+//!
+//! The analysis is a flow graph over each function, in the spirit of Go's:
+//! nodes are the contents of local variables and of allocations, plus the
+//! heap; an edge says that pointer values held by one node are copied into
+//! another. Storing into a global, through a pointer, into a slice element
+//! or into a map, returning, panicking, and passing to a parameter that
+//! itself escapes all flow to the heap. An allocation escapes when its
+//! address reaches the heap, or reaches a variable declared outside the
+//! loop that made it.
+//!
+//! It is deliberately conservative where Go is precise: a variable or
+//! allocation whose address is stored anywhere has all of its contents
+//! treated as escaping, so values read back through pointers never need
+//! tracking — except through a parameter, whose pointee is a node of its
+//! own. Parameter summaries ("does this parameter escape? do values read
+//! through it escape?") are computed for all functions together until
+//! they stop changing; passing a pointer to a parameter that neither leaks
+//! nor lets its pointee's contents leak exposes nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use gm_diag::Span;
+use gm_ir::{Expr, ExprKind, Func, FuncId, LocalId, Program, RangeKind, Stmt, StmtKind, Var};
+
+/// Map allocation sites (by function and span) that stay on the stack.
+#[derive(Default, Debug)]
+pub struct EscapeInfo {
+    stack_maps: HashSet<(FuncId, u32, u32)>,
+}
+
+impl EscapeInfo {
+    /// Whether the map made at `span` in `func` may live on the stack.
+    pub fn on_stack(&self, func: FuncId, span: Span) -> bool {
+        self.stack_maps.contains(&(func, span.lo, span.hi))
+    }
+}
+
+/// What a function does with one of its parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ParamLeak {
+    /// The parameter's value reaches the heap.
+    value: bool,
+    /// Values read through the parameter (a pointer) reach the heap, or
+    /// the parameter is copied somewhere they could be read from.
+    pointee: bool,
+}
+
+type Summaries = HashMap<FuncId, Vec<ParamLeak>>;
+
+pub fn analyze(program: &Program) -> EscapeInfo {
+    // Refined to a fixed point, starting from "nothing leaks".
+    let mut leaks: Summaries = program
+        .funcs
+        .iter()
+        .map(|(id, f)| (id, vec![ParamLeak::default(); f.params.len()]))
+        .collect();
+    loop {
+        let mut changed = false;
+        for (id, f) in program.funcs.iter() {
+            let g = Graph::build(program, f, &leaks);
+            let escaping = g.escaping();
+            let now: Vec<ParamLeak> = f
+                .params
+                .iter()
+                .map(|&p| ParamLeak {
+                    value: escaping.contains(&Node::Var(p)),
+                    pointee: escaping.contains(&Node::Pointee(p))
+                        || g.edges.iter().any(|&(from, _)| from == Node::Var(p)),
+                })
+                .collect();
+            if now != leaks[&id] {
+                leaks.insert(id, now);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut info = EscapeInfo::default();
+    for (id, f) in program.funcs.iter() {
+        let g = Graph::build(program, f, &leaks);
+        for (site, span) in g.map_sites() {
+            if !g.alloc_escapes(site) {
+                info.stack_maps.insert((id, span.lo, span.hi));
+            }
+        }
+    }
+    info
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Node {
+    Heap,
+    Var(LocalId),
+    Alloc(usize),
+    /// Whatever a parameter points to.
+    Pointee(LocalId),
+}
+
+/// Where a pointer value came from.
+#[derive(Clone, Copy, Debug)]
+enum Src {
+    /// Whatever pointers the node holds.
+    Contents(Node),
+    /// The address of the node (a variable or an allocation).
+    Address(Node),
+}
+
+struct Alloc {
+    span: Span,
+    depth: u32,
+    is_map: bool,
+}
+
+struct Graph<'a> {
+    program: &'a Program,
+    leaks: &'a Summaries,
+    params: &'a [LocalId],
+    /// Value edges: contents of `from` flow into contents of `to`.
+    edges: Vec<(Node, Node)>,
+    /// Addresses stored into a node's contents.
+    addr_in: Vec<(usize, Node)>,
+    allocs: Vec<Alloc>,
+    var_depth: HashMap<LocalId, u32>,
+    depth: u32,
+}
+
+impl<'a> Graph<'a> {
+    fn build(program: &'a Program, f: &'a Func, leaks: &'a Summaries) -> Graph<'a> {
+        let mut g = Graph {
+            program,
+            leaks,
+            params: &f.params,
+            edges: Vec::new(),
+            addr_in: Vec::new(),
+            allocs: Vec::new(),
+            var_depth: HashMap::new(),
+            depth: 0,
+        };
+        for s in &f.body {
+            g.stmt(s);
+        }
+        g
+    }
+
+    fn map_sites(&self) -> Vec<(usize, Span)> {
+        self.allocs
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.is_map)
+            .map(|(i, a)| (i, a.span))
+            .collect()
+    }
+
+    fn alloc(&mut self, span: Span, is_map: bool) -> usize {
+        self.allocs.push(Alloc {
+            span,
+            depth: self.depth,
+            is_map,
+        });
+        self.allocs.len() - 1
+    }
+
+    /// Records that the values in `srcs` are stored into `to`.
+    fn flow(&mut self, srcs: Vec<Src>, to: Node) {
+        for s in srcs {
+            match s {
+                Src::Contents(n) => self.edges.push((n, to)),
+                Src::Address(n) => {
+                    // Anything whose address is stored somewhere is
+                    // reachable through pointers we do not track.
+                    self.edges.push((n, Node::Heap));
+                    if let Node::Alloc(a) = n {
+                        self.addr_in.push((a, to));
+                    }
+                }
+            }
+        }
+    }
+
+    fn to_heap(&mut self, srcs: Vec<Src>) {
+        self.flow(srcs, Node::Heap);
+    }
+
+    /// Nodes whose contents reach the heap.
+    fn escaping(&self) -> HashSet<Node> {
+        let mut set = HashSet::from([Node::Heap]);
+        loop {
+            let before = set.len();
+            for &(from, to) in &self.edges {
+                if set.contains(&to) {
+                    set.insert(from);
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
+    }
+
+    /// Nodes whose contents flow (directly or not) into `start`'s successors.
+    fn reachable_from(&self, start: Node) -> HashSet<Node> {
+        let mut set = HashSet::from([start]);
+        loop {
+            let before = set.len();
+            for &(from, to) in &self.edges {
+                if set.contains(&from) {
+                    set.insert(to);
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
+    }
+
+    fn alloc_escapes(&self, a: usize) -> bool {
+        let escaping = self.escaping();
+        let depth = self.allocs[a].depth;
+        self.addr_in
+            .iter()
+            .filter(|(x, _)| *x == a)
+            .any(|&(_, holder)| {
+                if escaping.contains(&holder) {
+                    return true;
+                }
+                // Kept in a variable that outlives the loop iteration.
+                self.reachable_from(holder).into_iter().any(|n| match n {
+                    Node::Var(v) => self.var_depth.get(&v).copied().unwrap_or(0) < depth,
+                    Node::Heap => true,
+                    Node::Alloc(_) | Node::Pointee(_) => false,
+                })
+            })
+    }
+
+    fn declare(&mut self, v: LocalId) {
+        self.var_depth.insert(v, self.depth);
+    }
+
+    fn block(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match &s.kind {
+            StmtKind::Block(b) => self.block(b),
+            StmtKind::Decl(l) => self.declare(*l),
+            StmtKind::Assign(dst, src) => {
+                let srcs = self.expr(src);
+                self.assign(dst, srcs);
+            }
+            StmtKind::Assign2(ls, rs) => {
+                for (l, r) in ls.iter().zip(rs) {
+                    let srcs = self.expr(r);
+                    self.assign(l, srcs);
+                }
+            }
+            StmtKind::Assign2Func(ls, call) => {
+                self.expr(call);
+                for l in ls {
+                    self.assign(l, vec![]);
+                }
+            }
+            StmtKind::Assign2MapR(ls, index) => {
+                self.expr(index);
+                for l in ls {
+                    self.assign(l, vec![]);
+                }
+            }
+            StmtKind::AssignOp { lhs, rhs, .. } => {
+                self.assign(lhs, vec![]);
+                self.expr(rhs);
+            }
+            StmtKind::Expr(e) => {
+                self.expr(e);
+            }
+            StmtKind::If(c, then, els) => {
+                self.expr(c);
+                self.block(then);
+                self.block(els);
+            }
+            StmtKind::For {
+                cond, post, body, ..
+            } => {
+                self.depth += 1;
+                if let Some(c) = cond {
+                    self.expr(c);
+                }
+                self.block(body);
+                if let Some(p) = post {
+                    self.stmt(p);
+                }
+                self.depth -= 1;
+            }
+            StmtKind::Range {
+                kind,
+                key,
+                value,
+                define,
+                x,
+                body,
+                ..
+            } => {
+                let xs = self.expr(x);
+                self.depth += 1;
+                for v in key.iter().chain(value) {
+                    if let (true, ExprKind::Name(Var::Local(l))) = (*define, &v.kind) {
+                        self.declare(*l);
+                    }
+                }
+                // Ranging over an array value yields its elements.
+                let elems = if matches!(kind, RangeKind::Array) {
+                    xs
+                } else {
+                    vec![]
+                };
+                if let Some(k) = key {
+                    self.assign(k, vec![]);
+                }
+                if let Some(v) = value {
+                    self.assign(v, elems);
+                }
+                self.block(body);
+                self.depth -= 1;
+            }
+            StmtKind::Switch { tag, cases, .. } => {
+                if let Some(t) = tag {
+                    self.expr(t);
+                }
+                for c in cases {
+                    for e in &c.exprs {
+                        self.expr(e);
+                    }
+                    self.block(&c.body);
+                }
+            }
+            StmtKind::Return(vals) => {
+                for v in vals {
+                    let srcs = self.expr(v);
+                    self.to_heap(srcs);
+                }
+            }
+            StmtKind::Panic(x) => {
+                let srcs = self.expr(x);
+                self.to_heap(srcs);
+            }
+            StmtKind::Delete(m, k) => {
+                self.expr(m);
+                self.expr(k);
+            }
+            StmtKind::Clear(x) => {
+                self.expr(x);
+            }
+            StmtKind::Print(args, _) => {
+                for a in args {
+                    self.expr(a);
+                }
+            }
+            StmtKind::Break(_) | StmtKind::Continue(_) => {}
+        }
+    }
+
+    /// Stores `srcs` into the location `dst` denotes.
+    fn assign(&mut self, dst: &Expr, srcs: Vec<Src>) {
+        match &dst.kind {
+            ExprKind::Blank => {}
+            ExprKind::Name(Var::Local(l)) => self.flow(srcs, Node::Var(*l)),
+            ExprKind::Name(Var::Global(_)) => self.to_heap(srcs),
+            ExprKind::Dot(x, _) => self.assign(x, srcs),
+            ExprKind::Index(x, i) if self.program.types.array_of(x.ty).is_some() => {
+                self.expr(i);
+                self.assign(x, srcs);
+            }
+            ExprKind::IndexMap(m, k) => {
+                self.expr(m);
+                let ks = self.expr(k);
+                self.to_heap(ks);
+                self.to_heap(srcs);
+            }
+            _ => {
+                // Through a pointer or into a slice: the heap.
+                for c in dst.children() {
+                    self.expr(c);
+                }
+                self.to_heap(srcs);
+            }
+        }
+    }
+
+    /// Evaluates an expression; returns where its pointer values come from.
+    fn expr(&mut self, e: &Expr) -> Vec<Src> {
+        match &e.kind {
+            ExprKind::Name(Var::Local(l)) => vec![Src::Contents(Node::Var(*l))],
+            ExprKind::MakeMap(hint) => {
+                if let Some(h) = hint {
+                    self.expr(h);
+                }
+                let a = self.alloc(e.span, true);
+                vec![Src::Address(Node::Alloc(a))]
+            }
+            ExprKind::MapLit(entries, _) => {
+                let a = self.alloc(e.span, true);
+                for (k, v) in entries {
+                    let ks = self.expr(k);
+                    self.to_heap(ks);
+                    let vs = self.expr(v);
+                    self.to_heap(vs);
+                }
+                vec![Src::Address(Node::Alloc(a))]
+            }
+            ExprKind::PtrLit(lit) => {
+                let a = self.alloc(e.span, false);
+                let inner = self.expr(lit);
+                self.flow(inner, Node::Alloc(a));
+                vec![Src::Address(Node::Alloc(a))]
+            }
+            ExprKind::New => {
+                let a = self.alloc(e.span, false);
+                vec![Src::Address(Node::Alloc(a))]
+            }
+            ExprKind::Addr(x) => match self.addr_root(x) {
+                Some(l) => {
+                    for c in x.children() {
+                        self.expr(c);
+                    }
+                    vec![Src::Address(Node::Var(l))]
+                }
+                None => {
+                    // &(*p) and friends: the pointer itself.
+                    self.expr(x);
+                    vec![]
+                }
+            },
+            ExprKind::Dot(x, _) | ExprKind::ConvNop(x) => self.expr(x),
+            ExprKind::Deref(x) | ExprKind::DotPtr(x, _) => {
+                // Reading through a parameter reads its pointee; other
+                // pointers lead to memory whose contents already escaped.
+                match self.expr(x).as_slice() {
+                    [Src::Contents(Node::Var(p))] if self.params.contains(p) => {
+                        vec![Src::Contents(Node::Pointee(*p))]
+                    }
+                    _ => vec![],
+                }
+            }
+            ExprKind::Index(x, i) => {
+                self.expr(i);
+                let xs = self.expr(x);
+                if self.program.types.array_of(x.ty).is_some() {
+                    xs
+                } else {
+                    vec![]
+                }
+            }
+            ExprKind::StructLit(items) => items.iter().flat_map(|(_, v)| self.expr(v)).collect(),
+            ExprKind::ArrayLit(items) => items.iter().flat_map(|(_, v)| self.expr(v)).collect(),
+            ExprKind::SliceLit(items) => {
+                for (_, v) in items {
+                    let vs = self.expr(v);
+                    self.to_heap(vs);
+                }
+                vec![]
+            }
+            ExprKind::Append(args, _) => {
+                let mut it = args.iter();
+                if let Some(s) = it.next() {
+                    self.expr(s);
+                }
+                for a in it {
+                    let srcs = self.expr(a);
+                    self.to_heap(srcs);
+                }
+                vec![]
+            }
+            ExprKind::Call(f, args) => {
+                let leaks = self.leaks.get(f).cloned().unwrap_or_default();
+                for (i, a) in args.iter().enumerate() {
+                    let srcs = self.expr(a);
+                    let leak = leaks.get(i).copied().unwrap_or(ParamLeak {
+                        value: true,
+                        pointee: true,
+                    });
+                    if leak.value {
+                        self.to_heap(srcs);
+                        continue;
+                    }
+                    // A pointer passed to a parameter that lets what it
+                    // points to be read and kept exposes those contents;
+                    // a map's entries are never tracked, so a map exposes
+                    // nothing.
+                    let pointee = leak.pointee && holds_pointer(&self.program.types, a.ty);
+                    for s in srcs {
+                        match s {
+                            Src::Address(Node::Alloc(a)) if self.allocs[a].is_map => {}
+                            Src::Address(n) if pointee => self.edges.push((n, Node::Heap)),
+                            // A pointer we hold: treat it as escaping.
+                            Src::Contents(n) if pointee => self.edges.push((n, Node::Heap)),
+                            _ => {}
+                        }
+                    }
+                }
+                vec![]
+            }
+            ExprKind::Slice { kind, x, lo, hi } => {
+                for b in lo.iter().chain(hi) {
+                    self.expr(b);
+                }
+                let xs = self.expr(x);
+                if matches!(kind, gm_ir::SliceKind::Array) {
+                    // Slicing an array exposes its storage.
+                    self.to_heap(xs);
+                }
+                vec![]
+            }
+            ExprKind::Init(stmts, x) => {
+                self.block(stmts);
+                self.expr(x)
+            }
+            _ => {
+                for c in e.children() {
+                    self.expr(c);
+                }
+                vec![]
+            }
+        }
+    }
+}
+
+impl Graph<'_> {
+    /// The local variable `&x` points into, when `x` is a variable or a
+    /// field or array element of one.
+    fn addr_root(&self, x: &Expr) -> Option<LocalId> {
+        match &x.kind {
+            ExprKind::Name(Var::Local(l)) => Some(*l),
+            ExprKind::Dot(y, _) => self.addr_root(y),
+            ExprKind::Index(y, _) if self.program.types.array_of(y.ty).is_some() => {
+                self.addr_root(y)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether values of the type hold Go pointers through which tracked
+/// memory could be read (maps, slices and strings lead only to memory
+/// whose contents already count as escaped).
+fn holds_pointer(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
+    match types.under(t) {
+        gm_ir::Type::Pointer(_) => true,
+        gm_ir::Type::Array(e, _) => holds_pointer(types, *e),
+        gm_ir::Type::Struct(fields) => fields.iter().any(|f| holds_pointer(types, f.ty)),
+        _ => false,
+    }
+}

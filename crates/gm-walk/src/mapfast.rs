@@ -1,0 +1,258 @@
+//! Choosing the runtime variant of a map operation, as Go's `mapfast` does:
+//! from the key's algorithm class and the element size (LOWERING §1).
+
+use gm_ir::runtime::RtFn;
+use gm_ir::{Basic, Type, TypeId, TypeTable};
+
+/// Elements larger than this are stored indirectly and disable fast paths.
+pub const MAX_ELEM_BYTES: u64 = 128;
+/// Reads of larger elements use the `_fat` variants with a zero block.
+pub const ZERO_VAL_SIZE: u64 = 1024;
+
+/// Go's hash/equality algorithm class of a key type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alg {
+    /// Plain memory of a size with no dedicated class.
+    Mem,
+    Mem0,
+    Mem8,
+    Mem16,
+    Mem32,
+    Mem64,
+    Mem128,
+    Float32,
+    Float64,
+    String,
+    /// Needs a generated hash/equality (padding, blank fields, mixed parts).
+    Special,
+}
+
+/// The runtime family an operation on a map type uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapFast {
+    Slow,
+    Fast32,
+    Fast32Ptr,
+    Fast64,
+    Fast64Ptr,
+    FastStr,
+}
+
+pub fn alg_type(types: &mut TypeTable, t: TypeId) -> Alg {
+    let alg = raw_alg(types, t);
+    if alg != Alg::Mem {
+        return alg;
+    }
+    // Plain memory is refined by size (amd64 has no alignment exception).
+    match types.size(t) {
+        0 => Alg::Mem0,
+        1 => Alg::Mem8,
+        2 => Alg::Mem16,
+        4 => Alg::Mem32,
+        8 => Alg::Mem64,
+        16 => Alg::Mem128,
+        _ => Alg::Mem,
+    }
+}
+
+fn raw_alg(types: &mut TypeTable, t: TypeId) -> Alg {
+    match types.under(t).clone() {
+        Type::Basic(b) => match b {
+            Basic::Float32 => Alg::Float32,
+            Basic::Float64 => Alg::Float64,
+            Basic::String => Alg::String,
+            _ => Alg::Mem,
+        },
+        Type::Pointer(_) | Type::Map(..) => Alg::Mem,
+        Type::Array(elem, n) => {
+            let e = raw_alg(types, elem);
+            match (e, n) {
+                (Alg::Mem, _) | (_, 0) => Alg::Mem,
+                // One element keeps its class: `[1]string` hashes as a string.
+                (e, 1) => e,
+                _ => Alg::Special,
+            }
+        }
+        Type::Struct(fields) => {
+            if fields.len() == 1 && fields[0].name != "_" {
+                return raw_alg(types, fields[0].ty);
+            }
+            let offsets = types.field_offsets(t);
+            let size = types.size(t);
+            for (i, f) in fields.iter().enumerate() {
+                if f.name == "_" || raw_alg(types, f.ty) != Alg::Mem {
+                    return Alg::Special;
+                }
+                let end = offsets[i] + types.size(f.ty);
+                let next = offsets.get(i + 1).copied().unwrap_or(size);
+                if end != next {
+                    return Alg::Special;
+                }
+            }
+            Alg::Mem
+        }
+        _ => Alg::Special,
+    }
+}
+
+/// Whether values of the type contain pointers (strings, slices, maps and
+/// pointers do).
+pub fn has_pointers(types: &TypeTable, t: TypeId) -> bool {
+    match types.under(t) {
+        Type::Basic(b) => matches!(b, Basic::String | Basic::UnsafePointer),
+        Type::Pointer(_) | Type::Map(..) | Type::Slice(_) => true,
+        Type::Array(e, n) => *n > 0 && has_pointers(types, *e),
+        Type::Struct(fields) => fields.iter().any(|f| has_pointers(types, f.ty)),
+        _ => false,
+    }
+}
+
+/// Go's `mapfast(t)` for a map type.
+pub fn map_fast(types: &mut TypeTable, map: TypeId) -> MapFast {
+    let (k, v) = types.map_types(map).expect("a map type");
+    if types.size(v) > MAX_ELEM_BYTES {
+        return MapFast::Slow;
+    }
+    match alg_type(types, k) {
+        Alg::Mem32 if !has_pointers(types, k) => MapFast::Fast32,
+        Alg::Mem32 => MapFast::Fast32Ptr,
+        Alg::Mem64 if !has_pointers(types, k) => MapFast::Fast64,
+        Alg::Mem64 => MapFast::Fast64Ptr,
+        Alg::String => MapFast::FastStr,
+        _ => MapFast::Slow,
+    }
+}
+
+/// Whether `k == k` for every key value (no floats inside).
+pub fn reflexive(types: &TypeTable, t: TypeId) -> bool {
+    match types.under(t) {
+        Type::Basic(Basic::Float32 | Basic::Float64) => false,
+        Type::Array(e, _) => reflexive(types, *e),
+        Type::Struct(fields) => fields.iter().all(|f| reflexive(types, f.ty)),
+        _ => true,
+    }
+}
+
+/// The map operations with runtime variants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapOp {
+    Access1,
+    Access2,
+    Assign,
+    Delete,
+}
+
+/// The runtime function for an operation on a map type (LOWERING §1.2, §3).
+pub fn map_fn(types: &mut TypeTable, map: TypeId, op: MapOp) -> RtFn {
+    let fast = map_fast(types, map);
+    let (_, v) = types.map_types(map).expect("a map type");
+    let fat = types.size(v) > ZERO_VAL_SIZE;
+    use MapFast::*;
+    match (op, fast) {
+        (MapOp::Access1, _) if fat => RtFn::mapaccess1_fat,
+        (MapOp::Access2, _) if fat => RtFn::mapaccess2_fat,
+        (MapOp::Access1, Slow) => RtFn::mapaccess1,
+        (MapOp::Access1, Fast32 | Fast32Ptr) => RtFn::mapaccess1_fast32,
+        (MapOp::Access1, Fast64 | Fast64Ptr) => RtFn::mapaccess1_fast64,
+        (MapOp::Access1, FastStr) => RtFn::mapaccess1_faststr,
+        (MapOp::Access2, Slow) => RtFn::mapaccess2,
+        (MapOp::Access2, Fast32 | Fast32Ptr) => RtFn::mapaccess2_fast32,
+        (MapOp::Access2, Fast64 | Fast64Ptr) => RtFn::mapaccess2_fast64,
+        (MapOp::Access2, FastStr) => RtFn::mapaccess2_faststr,
+        (MapOp::Assign, Slow) => RtFn::mapassign,
+        (MapOp::Assign, Fast32) => RtFn::mapassign_fast32,
+        (MapOp::Assign, Fast32Ptr) => RtFn::mapassign_fast32ptr,
+        (MapOp::Assign, Fast64) => RtFn::mapassign_fast64,
+        (MapOp::Assign, Fast64Ptr) => RtFn::mapassign_fast64ptr,
+        (MapOp::Assign, FastStr) => RtFn::mapassign_faststr,
+        (MapOp::Delete, Slow) => RtFn::mapdelete,
+        (MapOp::Delete, Fast32 | Fast32Ptr) => RtFn::mapdelete_fast32,
+        (MapOp::Delete, Fast64 | Fast64Ptr) => RtFn::mapdelete_fast64,
+        (MapOp::Delete, FastStr) => RtFn::mapdelete_faststr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gm_ir::types::Field;
+
+    fn fields(t: &mut TypeTable, fs: &[(&str, TypeId)]) -> TypeId {
+        t.intern(Type::Struct(
+            fs.iter()
+                .map(|(n, ty)| Field {
+                    name: n.to_string(),
+                    ty: *ty,
+                })
+                .collect(),
+        ))
+    }
+
+    #[test]
+    fn variants_follow_the_verified_table() {
+        let mut t = TypeTable::new();
+        let int = t.basic(Basic::Int);
+        let i8_ = t.basic(Basic::Int8);
+        let i32_ = t.basic(Basic::Int32);
+        let u8_ = t.basic(Basic::Uint8);
+        let f64_ = t.basic(Basic::Float64);
+        let s = t.basic(Basic::String);
+        let pint = t.pointer(int);
+        let a2i32 = t.array(i32_, 2);
+        let a4b = t.array(u8_, 4);
+        let a2b = t.array(u8_, 2);
+        let a1s = t.array(s, 1);
+        let a2s = t.array(s, 2);
+        let a1f = t.array(f64_, 1);
+        let padded = fields(&mut t, &[("a", i8_), ("b", i32_)]);
+        let blank = fields(&mut t, &[("a", i32_), ("_", i32_)]);
+        let one_str = fields(&mut t, &[("s", s)]);
+        let two_i32 = fields(&mut t, &[("a", i32_), ("b", i32_)]);
+        let ptr_and_int = fields(&mut t, &[("p", pint), ("x", int)]);
+        let big = t.array(u8_, 129);
+        let cases = [
+            (int, RtFn::mapaccess1_fast64, RtFn::mapassign_fast64),
+            (i32_, RtFn::mapaccess1_fast32, RtFn::mapassign_fast32),
+            (i8_, RtFn::mapaccess1, RtFn::mapassign),
+            (f64_, RtFn::mapaccess1, RtFn::mapassign),
+            (s, RtFn::mapaccess1_faststr, RtFn::mapassign_faststr),
+            (pint, RtFn::mapaccess1_fast64, RtFn::mapassign_fast64ptr),
+            (a2i32, RtFn::mapaccess1_fast64, RtFn::mapassign_fast64),
+            (a4b, RtFn::mapaccess1_fast32, RtFn::mapassign_fast32),
+            (a2b, RtFn::mapaccess1, RtFn::mapassign),
+            (a1s, RtFn::mapaccess1_faststr, RtFn::mapassign_faststr),
+            (a2s, RtFn::mapaccess1, RtFn::mapassign),
+            (a1f, RtFn::mapaccess1, RtFn::mapassign),
+            (padded, RtFn::mapaccess1, RtFn::mapassign),
+            (blank, RtFn::mapaccess1, RtFn::mapassign),
+            (one_str, RtFn::mapaccess1_faststr, RtFn::mapassign_faststr),
+            (two_i32, RtFn::mapaccess1_fast64, RtFn::mapassign_fast64),
+            (ptr_and_int, RtFn::mapaccess1, RtFn::mapassign),
+            (big, RtFn::mapaccess1, RtFn::mapassign),
+        ];
+        for (key, read, assign) in cases {
+            let m = t.map(key, int);
+            let name = t.display(key);
+            assert_eq!(map_fn(&mut t, m, MapOp::Access1), read, "read {name}");
+            assert_eq!(map_fn(&mut t, m, MapOp::Assign), assign, "assign {name}");
+        }
+    }
+
+    #[test]
+    fn element_size_cutoffs() {
+        let mut t = TypeTable::new();
+        let int = t.basic(Basic::Int);
+        let u8_ = t.basic(Basic::Uint8);
+        for (n, read, assign) in [
+            (128, RtFn::mapaccess1_fast64, RtFn::mapassign_fast64),
+            (129, RtFn::mapaccess1, RtFn::mapassign),
+            (1024, RtFn::mapaccess1, RtFn::mapassign),
+            (1025, RtFn::mapaccess1_fat, RtFn::mapassign),
+        ] {
+            let v = t.array(u8_, n);
+            let m = t.map(int, v);
+            assert_eq!(map_fn(&mut t, m, MapOp::Access1), read, "[{n}]byte");
+            assert_eq!(map_fn(&mut t, m, MapOp::Assign), assign, "[{n}]byte");
+        }
+    }
+}
