@@ -14,11 +14,11 @@ use crate::walk::Walk;
 impl Walk<'_, '_> {
     pub fn assign(&mut self, x: Expr, y: Expr, span: Span, out: &mut Vec<Stmt>) {
         // A literal assigned to a plain local is built in place.
-        if let (ExprKind::MapLit(..), ExprKind::Name(Var::Local(l))) = (&y.kind, &x.kind) {
-            if !self.ctx.func.locals[*l].addr_taken {
-                self.map_lit(y, x, out);
-                return;
-            }
+        if let (ExprKind::MapLit(..), ExprKind::Name(Var::Local(l))) = (&y.kind, &x.kind)
+            && !self.ctx.func.locals[*l].addr_taken
+        {
+            self.map_lit(y, x, out);
+            return;
         }
         let map_append = matches!(x.kind, ExprKind::IndexMap(..))
             && matches!(&y.kind, ExprKind::Append(args, _) if same_safe_expr(&x, &args[0]));

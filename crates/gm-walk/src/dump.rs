@@ -227,13 +227,12 @@ impl Printer<'_> {
                     ..
                 }),
             ) = (&stmts[i].kind, stmts.get(i + 1))
+                && matches!(target.kind, ExprKind::Name(Var::Local(t)) if t == *l)
             {
-                if matches!(target.kind, ExprKind::Name(Var::Local(t)) if t == *l) {
-                    let text = format!("{} := {}", self.func.locals[*l].name, self.expr(value));
-                    self.line(depth, &text);
-                    i += 2;
-                    continue;
-                }
+                let text = format!("{} := {}", self.func.locals[*l].name, self.expr(value));
+                self.line(depth, &text);
+                i += 2;
+                continue;
             }
             self.stmt(&stmts[i], depth);
             i += 1;

@@ -83,8 +83,9 @@ pub fn analyze(program: &Program) -> EscapeInfo {
     let mut info = EscapeInfo::default();
     for (id, f) in program.funcs.iter() {
         let g = Graph::build(program, f, &leaks);
+        let escaping = g.escaping();
         for (site, span) in g.map_sites() {
-            if !g.alloc_escapes(site) {
+            if !g.alloc_escapes(site, &escaping) {
                 info.stack_maps.insert((id, span.lo, span.hi));
             }
         }
@@ -182,7 +183,7 @@ impl<'a> Graph<'a> {
         }
     }
 
-    fn to_heap(&mut self, srcs: Vec<Src>) {
+    fn flow_to_heap(&mut self, srcs: Vec<Src>) {
         self.flow(srcs, Node::Heap);
     }
 
@@ -218,8 +219,7 @@ impl<'a> Graph<'a> {
         }
     }
 
-    fn alloc_escapes(&self, a: usize) -> bool {
-        let escaping = self.escaping();
+    fn alloc_escapes(&self, a: usize, escaping: &HashSet<Node>) -> bool {
         let depth = self.allocs[a].depth;
         self.addr_in
             .iter()
@@ -343,12 +343,12 @@ impl<'a> Graph<'a> {
             StmtKind::Return(vals) => {
                 for v in vals {
                     let srcs = self.expr(v);
-                    self.to_heap(srcs);
+                    self.flow_to_heap(srcs);
                 }
             }
             StmtKind::Panic(x) => {
                 let srcs = self.expr(x);
-                self.to_heap(srcs);
+                self.flow_to_heap(srcs);
             }
             StmtKind::Delete(m, k) => {
                 self.expr(m);
@@ -371,7 +371,7 @@ impl<'a> Graph<'a> {
         match &dst.kind {
             ExprKind::Blank => {}
             ExprKind::Name(Var::Local(l)) => self.flow(srcs, Node::Var(*l)),
-            ExprKind::Name(Var::Global(_)) => self.to_heap(srcs),
+            ExprKind::Name(Var::Global(_)) => self.flow_to_heap(srcs),
             ExprKind::Dot(x, _) => self.assign(x, srcs),
             ExprKind::Index(x, i) if self.program.types.array_of(x.ty).is_some() => {
                 self.expr(i);
@@ -380,15 +380,15 @@ impl<'a> Graph<'a> {
             ExprKind::IndexMap(m, k) => {
                 self.expr(m);
                 let ks = self.expr(k);
-                self.to_heap(ks);
-                self.to_heap(srcs);
+                self.flow_to_heap(ks);
+                self.flow_to_heap(srcs);
             }
             _ => {
                 // Through a pointer or into a slice: the heap.
                 for c in dst.children() {
                     self.expr(c);
                 }
-                self.to_heap(srcs);
+                self.flow_to_heap(srcs);
             }
         }
     }
@@ -408,9 +408,9 @@ impl<'a> Graph<'a> {
                 let a = self.alloc(e.span, true);
                 for (k, v) in entries {
                     let ks = self.expr(k);
-                    self.to_heap(ks);
+                    self.flow_to_heap(ks);
                     let vs = self.expr(v);
-                    self.to_heap(vs);
+                    self.flow_to_heap(vs);
                 }
                 vec![Src::Address(Node::Alloc(a))]
             }
@@ -462,7 +462,7 @@ impl<'a> Graph<'a> {
             ExprKind::SliceLit(items) => {
                 for (_, v) in items {
                     let vs = self.expr(v);
-                    self.to_heap(vs);
+                    self.flow_to_heap(vs);
                 }
                 vec![]
             }
@@ -473,7 +473,7 @@ impl<'a> Graph<'a> {
                 }
                 for a in it {
                     let srcs = self.expr(a);
-                    self.to_heap(srcs);
+                    self.flow_to_heap(srcs);
                 }
                 vec![]
             }
@@ -486,7 +486,7 @@ impl<'a> Graph<'a> {
                         pointee: true,
                     });
                     if leak.value {
-                        self.to_heap(srcs);
+                        self.flow_to_heap(srcs);
                         continue;
                     }
                     // A pointer passed to a parameter that lets what it
@@ -513,7 +513,7 @@ impl<'a> Graph<'a> {
                 let xs = self.expr(x);
                 if matches!(kind, gm_ir::SliceKind::Array) {
                     // Slicing an array exposes its storage.
-                    self.to_heap(xs);
+                    self.flow_to_heap(xs);
                 }
                 vec![]
             }

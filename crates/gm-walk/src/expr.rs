@@ -259,14 +259,16 @@ impl Walk<'_, '_> {
 
 /// Whether evaluating `e` may call a function or panic (Go's mayCall).
 fn may_call(e: &Expr) -> bool {
-    e.any(&mut |n| match &n.kind {
-        ExprKind::Call(..)
-        | ExprKind::RuntimeCall(..)
-        | ExprKind::Index(..)
-        | ExprKind::Slice { .. }
-        | ExprKind::Deref(_)
-        | ExprKind::DotPtr(..)
-        | ExprKind::Binary(BinOp::Div | BinOp::Rem, ..) => true,
-        _ => false,
+    e.any(&mut |n| {
+        matches!(
+            &n.kind,
+            ExprKind::Call(..)
+                | ExprKind::RuntimeCall(..)
+                | ExprKind::Index(..)
+                | ExprKind::Slice { .. }
+                | ExprKind::Deref(_)
+                | ExprKind::DotPtr(..)
+                | ExprKind::Binary(BinOp::Div | BinOp::Rem, ..)
+        )
     })
 }
