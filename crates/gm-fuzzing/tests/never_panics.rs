@@ -14,13 +14,13 @@ fn compile(text: &str) -> Result<(), String> {
     for e in errors {
         diags.push(e);
     }
-    if let Some(ast) = ast.filter(|_| !diags.has_errors()) {
-        if let Some(mut program) = gm_types::check(&ast, &mut diags) {
-            gm_walk::order(&mut program);
-            gm_walk::walk(&mut program);
-            let _ = gm_walk::dump::dump_program(&program);
-            return Ok(());
-        }
+    if let Some(ast) = ast.filter(|_| !diags.has_errors())
+        && let Some(mut program) = gm_types::check(&ast, &mut diags)
+    {
+        gm_walk::order(&mut program);
+        gm_walk::walk(&mut program);
+        let _ = gm_walk::dump::dump_program(&program);
+        return Ok(());
     }
     Err(gm_diag::render(&file, &diags, Style::Rich))
 }
