@@ -1,0 +1,592 @@
+//! The `extern "C"` entry points generated code calls, and [`SYMBOLS`], the
+//! one table the JIT uses both to register them (as `runtime.<goname>`) and
+//! to build their signatures, without this crate knowing Cranelift.
+//!
+//! Adding an entry point: write the `extern "C"` function (anywhere), then
+//! add one line `name: fn(ParamTypes…) -> Ret;` to the `runtime_symbols!`
+//! list at the end of this file. The line is checked against the function's
+//! real type at compile time, and the [`AbiType`]s come from the Rust types
+//! (`bool`/`u8`/`i8` → `I8`, … , pointers → `Ptr`). A function that never
+//! returns is written `-> !`.
+
+use crate::map::access::{mapaccess1 as access1, mapaccess2 as access2};
+use crate::map::alg::{Fast32, Fast64, FastStr, GoStr, Slow};
+use crate::map::assign::mapassign as assign;
+use crate::map::delete::mapdelete as delete;
+use crate::map::{Hiter, Hmap, MapType, clear, hmap, iter, zero_val};
+use crate::{alloc, panic, print, rand};
+
+/// A machine-level parameter or result type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AbiType {
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    Ptr,
+}
+
+/// One runtime entry point.
+#[derive(Clone, Copy, Debug)]
+pub struct Symbol {
+    /// `runtime.<goname>`.
+    pub name: &'static str,
+    /// The function's address.
+    pub addr: *const u8,
+    pub params: &'static [AbiType],
+    pub returns: &'static [AbiType],
+}
+
+// SAFETY: `addr` is the address of immutable code; sharing it is harmless.
+unsafe impl Sync for Symbol {}
+// SAFETY: as above.
+unsafe impl Send for Symbol {}
+
+/// Rust types that cross the ABI as one machine value.
+pub trait AbiValue {
+    const TYPE: AbiType;
+}
+
+macro_rules! abi_values {
+    ($($t:ty => $a:ident),* $(,)?) => {
+        $(impl AbiValue for $t { const TYPE: AbiType = AbiType::$a; })*
+    };
+}
+abi_values! {
+    bool => I8, u8 => I8, i8 => I8, u16 => I16, i16 => I16, u32 => I32, i32 => I32,
+    u64 => I64, i64 => I64, usize => I64, isize => I64, f32 => F32, f64 => F64,
+}
+impl<T> AbiValue for *const T {
+    const TYPE: AbiType = AbiType::Ptr;
+}
+impl<T> AbiValue for *mut T {
+    const TYPE: AbiType = AbiType::Ptr;
+}
+
+/// A function result: nothing, or one [`AbiValue`].
+pub trait AbiRet {
+    const RETURNS: &'static [AbiType];
+}
+impl AbiRet for () {
+    const RETURNS: &'static [AbiType] = &[];
+}
+impl<T: AbiValue> AbiRet for T {
+    const RETURNS: &'static [AbiType] = &[T::TYPE];
+}
+
+/// The ABI signature of an `unsafe extern "C" fn` pointer type.
+pub trait AbiSig {
+    const PARAMS: &'static [AbiType];
+    const RETURNS: &'static [AbiType];
+}
+
+macro_rules! abi_sigs {
+    ($($a:ident),*) => {
+        impl<R: AbiRet, $($a: AbiValue),*> AbiSig for unsafe extern "C" fn($($a),*) -> R {
+            const PARAMS: &'static [AbiType] = &[$($a::TYPE),*];
+            const RETURNS: &'static [AbiType] = R::RETURNS;
+        }
+        impl<$($a: AbiValue),*> AbiSig for unsafe extern "C" fn($($a),*) -> ! {
+            const PARAMS: &'static [AbiType] = &[$($a::TYPE),*];
+            const RETURNS: &'static [AbiType] = &[];
+        }
+    };
+}
+abi_sigs!();
+abi_sigs!(A);
+abi_sigs!(A, B);
+abi_sigs!(A, B, C);
+abi_sigs!(A, B, C, D);
+abi_sigs!(A, B, C, D, E);
+abi_sigs!(A, B, C, D, E, F);
+abi_sigs!(A, B, C, D, E, F, G);
+abi_sigs!(A, B, C, D, E, F, G, H);
+
+macro_rules! runtime_symbols {
+    ($($name:ident : fn($($p:ty),* $(,)?) $(-> $r:ty)?;)*) => {
+        /// Every entry point, as `runtime.<goname>`.
+        pub static SYMBOLS: &[Symbol] = &[$({
+            type Sig = unsafe extern "C" fn($($p),*) $(-> $r)?;
+            // Fails to compile if the line disagrees with the function.
+            const F: Sig = $name;
+            Symbol {
+                name: concat!("runtime.", stringify!($name)),
+                addr: F as *const u8,
+                params: <Sig as AbiSig>::PARAMS,
+                returns: <Sig as AbiSig>::RETURNS,
+            }
+        }),*];
+    };
+}
+
+/// Looks an entry point up by its full name (`runtime.mapassign`).
+pub fn symbol(name: &str) -> Option<&'static Symbol> {
+    SYMBOLS.iter().find(|s| s.name == name)
+}
+
+// ---- maps -----------------------------------------------------------------
+//
+// Safety, for every map entry point: the crate-level ABI invariants hold
+// (valid descriptor, valid or null header, readable keys, zeroed iterator).
+
+/// Go: `runtime.makemap_small`.
+pub extern "C" fn makemap_small() -> *mut Hmap {
+    hmap::makemap_small()
+}
+
+/// Go: `runtime.makemap`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn makemap(t: *const MapType, hint: i64, h: *mut Hmap) -> *mut Hmap {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { hmap::makemap(&*t, hint, h) }
+}
+
+/// Go: `runtime.makemap64` (a 64-bit hint always fits `int` here).
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn makemap64(t: *const MapType, hint: i64, h: *mut Hmap) -> *mut Hmap {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { hmap::makemap(&*t, hint, h) }
+}
+
+/// Go: `runtime.mapaccess1`.
+///
+/// # Safety
+/// ABI invariants 1–3.
+pub unsafe extern "C" fn mapaccess1(t: *const MapType, h: *mut Hmap, key: *const u8) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { access1::<Slow>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapaccess2`.
+///
+/// # Safety
+/// ABI invariants 1–3; `ok` is writable.
+pub unsafe extern "C" fn mapaccess2(
+    t: *const MapType,
+    h: *mut Hmap,
+    key: *const u8,
+    ok: *mut bool,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        let (e, found) = access2::<Slow>(&*t, h, key);
+        *ok = found;
+        e
+    }
+}
+
+/// Go: `runtime.mapaccess1_fast32`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapaccess1_fast32(t: *const MapType, h: *mut Hmap, key: u32) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { access1::<Fast32>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapaccess2_fast32`.
+///
+/// # Safety
+/// ABI invariants 1 and 2; `ok` is writable.
+pub unsafe extern "C" fn mapaccess2_fast32(
+    t: *const MapType,
+    h: *mut Hmap,
+    key: u32,
+    ok: *mut bool,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        let (e, found) = access2::<Fast32>(&*t, h, key);
+        *ok = found;
+        e
+    }
+}
+
+/// Go: `runtime.mapaccess1_fast64`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapaccess1_fast64(t: *const MapType, h: *mut Hmap, key: u64) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { access1::<Fast64>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapaccess2_fast64`.
+///
+/// # Safety
+/// ABI invariants 1 and 2; `ok` is writable.
+pub unsafe extern "C" fn mapaccess2_fast64(
+    t: *const MapType,
+    h: *mut Hmap,
+    key: u64,
+    ok: *mut bool,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        let (e, found) = access2::<Fast64>(&*t, h, key);
+        *ok = found;
+        e
+    }
+}
+
+/// Go: `runtime.mapaccess1_faststr`.
+///
+/// # Safety
+/// ABI invariants 1–3.
+pub unsafe extern "C" fn mapaccess1_faststr(
+    t: *const MapType,
+    h: *mut Hmap,
+    kptr: *const u8,
+    klen: i64,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        access1::<FastStr>(
+            &*t,
+            h,
+            GoStr {
+                ptr: kptr,
+                len: klen,
+            },
+        )
+    }
+}
+
+/// Go: `runtime.mapaccess2_faststr`.
+///
+/// # Safety
+/// ABI invariants 1–3; `ok` is writable.
+pub unsafe extern "C" fn mapaccess2_faststr(
+    t: *const MapType,
+    h: *mut Hmap,
+    kptr: *const u8,
+    klen: i64,
+    ok: *mut bool,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        let (e, found) = access2::<FastStr>(
+            &*t,
+            h,
+            GoStr {
+                ptr: kptr,
+                len: klen,
+            },
+        );
+        *ok = found;
+        e
+    }
+}
+
+/// Go: `runtime.mapaccess1_fat`: like `mapaccess1`, but a miss returns the
+/// caller's zero block (elems above 1024 bytes).
+///
+/// # Safety
+/// ABI invariants 1–3.
+pub unsafe extern "C" fn mapaccess1_fat(
+    t: *const MapType,
+    h: *mut Hmap,
+    key: *const u8,
+    zero: *const u8,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    let e = unsafe { access1::<Slow>(&*t, h, key) };
+    if e == zero_val() { zero as *mut u8 } else { e }
+}
+
+/// Go: `runtime.mapaccess2_fat`.
+///
+/// # Safety
+/// ABI invariants 1–3; `ok` is writable.
+pub unsafe extern "C" fn mapaccess2_fat(
+    t: *const MapType,
+    h: *mut Hmap,
+    key: *const u8,
+    zero: *const u8,
+    ok: *mut bool,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        let e = access1::<Slow>(&*t, h, key);
+        let found = e != zero_val();
+        *ok = found;
+        if found { e } else { zero as *mut u8 }
+    }
+}
+
+/// Go: `runtime.mapassign`.
+///
+/// # Safety
+/// ABI invariants 1–3.
+pub unsafe extern "C" fn mapassign(t: *const MapType, h: *mut Hmap, key: *const u8) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { assign::<Slow>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapassign_fast32`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapassign_fast32(t: *const MapType, h: *mut Hmap, key: u32) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { assign::<Fast32>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapassign_fast32ptr`: the key is the pointer value itself
+/// (32-bit targets only in Go; the low 32 bits here).
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapassign_fast32ptr(
+    t: *const MapType,
+    h: *mut Hmap,
+    key: *const u8,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { assign::<Fast32>(&*t, h, key as usize as u32) }
+}
+
+/// Go: `runtime.mapassign_fast64`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapassign_fast64(t: *const MapType, h: *mut Hmap, key: u64) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { assign::<Fast64>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapassign_fast64ptr`: the key is the pointer value itself.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapassign_fast64ptr(
+    t: *const MapType,
+    h: *mut Hmap,
+    key: *const u8,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { assign::<Fast64>(&*t, h, key as usize as u64) }
+}
+
+/// Go: `runtime.mapassign_faststr`.
+///
+/// # Safety
+/// ABI invariants 1–3.
+pub unsafe extern "C" fn mapassign_faststr(
+    t: *const MapType,
+    h: *mut Hmap,
+    kptr: *const u8,
+    klen: i64,
+) -> *mut u8 {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        assign::<FastStr>(
+            &*t,
+            h,
+            GoStr {
+                ptr: kptr,
+                len: klen,
+            },
+        )
+    }
+}
+
+/// Go: `runtime.mapdelete`.
+///
+/// # Safety
+/// ABI invariants 1–3.
+pub unsafe extern "C" fn mapdelete(t: *const MapType, h: *mut Hmap, key: *const u8) {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { delete::<Slow>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapdelete_fast32`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapdelete_fast32(t: *const MapType, h: *mut Hmap, key: u32) {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { delete::<Fast32>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapdelete_fast64`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapdelete_fast64(t: *const MapType, h: *mut Hmap, key: u64) {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { delete::<Fast64>(&*t, h, key) }
+}
+
+/// Go: `runtime.mapdelete_faststr`.
+///
+/// # Safety
+/// ABI invariants 1–3.
+pub unsafe extern "C" fn mapdelete_faststr(
+    t: *const MapType,
+    h: *mut Hmap,
+    kptr: *const u8,
+    klen: i64,
+) {
+    // SAFETY: forwarded ABI invariants.
+    unsafe {
+        delete::<FastStr>(
+            &*t,
+            h,
+            GoStr {
+                ptr: kptr,
+                len: klen,
+            },
+        )
+    }
+}
+
+/// Go: `runtime.mapiterinit`.
+///
+/// # Safety
+/// ABI invariants 1, 2 and 5.
+pub unsafe extern "C" fn mapiterinit(t: *const MapType, h: *mut Hmap, it: *mut Hiter) {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { iter::mapiterinit(t, h, it) }
+}
+
+/// Go: `runtime.mapiternext`.
+///
+/// # Safety
+/// `it` was started by `mapiterinit` and its map is alive.
+pub unsafe extern "C" fn mapiternext(it: *mut Hiter) {
+    // SAFETY: forwarded.
+    unsafe { iter::mapiternext(it) }
+}
+
+/// Go: `runtime.mapclear`.
+///
+/// # Safety
+/// ABI invariants 1 and 2.
+pub unsafe extern "C" fn mapclear(t: *const MapType, h: *mut Hmap) {
+    // SAFETY: forwarded ABI invariants.
+    unsafe { clear::mapclear(&*t, h) }
+}
+
+/// Go: `runtime.rand32`: the seed generated code stores in a stack map.
+pub extern "C" fn rand32() -> u32 {
+    rand::rand32()
+}
+
+/// Zeroed heap memory for generated code (Go: `runtime.newobject`), from
+/// the runtime's allocator.
+pub extern "C" fn newobject(size: i64, align: i64) -> *mut u8 {
+    if size < 0 {
+        panic::fatal(panic::msg::OUT_OF_MEMORY);
+    }
+    alloc::alloc_zeroed(size as usize, align.max(1) as usize)
+}
+
+// ---- print builtins ---------------------------------------------------------
+
+/// Go: `runtime.printint`.
+pub extern "C" fn printint(v: i64) {
+    print::printint(v)
+}
+
+/// Go: `runtime.printuint`.
+pub extern "C" fn printuint(v: u64) {
+    print::printuint(v)
+}
+
+/// Go: `runtime.printfloat`.
+pub extern "C" fn printfloat(v: f64) {
+    print::printfloat(v)
+}
+
+/// Go: `runtime.printbool` (0 or 1).
+pub extern "C" fn printbool(v: u8) {
+    print::printbool(v != 0)
+}
+
+/// Go: `runtime.printstring`.
+///
+/// # Safety
+/// `p` points to `len` readable bytes, or `len <= 0`.
+pub unsafe extern "C" fn printstring(p: *const u8, len: i64) {
+    // SAFETY: forwarded.
+    unsafe { print::printstring(p, len) }
+}
+
+/// Go: `runtime.printpointer`.
+pub extern "C" fn printpointer(p: *const u8) {
+    print::printpointer(p)
+}
+
+/// Go: `runtime.printslice`.
+pub extern "C" fn printslice(p: *const u8, len: i64, cap: i64) {
+    print::printslice(p, len, cap)
+}
+
+/// Go: `runtime.printsp`.
+pub extern "C" fn printsp() {
+    print::printsp()
+}
+
+/// Go: `runtime.printnl`.
+pub extern "C" fn printnl() {
+    print::printnl()
+}
+
+/// Go: `runtime.printlock`.
+pub extern "C" fn printlock() {
+    print::printlock()
+}
+
+/// Go: `runtime.printunlock`.
+pub extern "C" fn printunlock() {
+    print::printunlock()
+}
+
+runtime_symbols! {
+    makemap_small: fn() -> *mut Hmap;
+    makemap: fn(*const MapType, i64, *mut Hmap) -> *mut Hmap;
+    makemap64: fn(*const MapType, i64, *mut Hmap) -> *mut Hmap;
+    mapaccess1: fn(*const MapType, *mut Hmap, *const u8) -> *mut u8;
+    mapaccess2: fn(*const MapType, *mut Hmap, *const u8, *mut bool) -> *mut u8;
+    mapaccess1_fast32: fn(*const MapType, *mut Hmap, u32) -> *mut u8;
+    mapaccess2_fast32: fn(*const MapType, *mut Hmap, u32, *mut bool) -> *mut u8;
+    mapaccess1_fast64: fn(*const MapType, *mut Hmap, u64) -> *mut u8;
+    mapaccess2_fast64: fn(*const MapType, *mut Hmap, u64, *mut bool) -> *mut u8;
+    mapaccess1_faststr: fn(*const MapType, *mut Hmap, *const u8, i64) -> *mut u8;
+    mapaccess2_faststr: fn(*const MapType, *mut Hmap, *const u8, i64, *mut bool) -> *mut u8;
+    mapaccess1_fat: fn(*const MapType, *mut Hmap, *const u8, *const u8) -> *mut u8;
+    mapaccess2_fat: fn(*const MapType, *mut Hmap, *const u8, *const u8, *mut bool) -> *mut u8;
+    mapassign: fn(*const MapType, *mut Hmap, *const u8) -> *mut u8;
+    mapassign_fast32: fn(*const MapType, *mut Hmap, u32) -> *mut u8;
+    mapassign_fast32ptr: fn(*const MapType, *mut Hmap, *const u8) -> *mut u8;
+    mapassign_fast64: fn(*const MapType, *mut Hmap, u64) -> *mut u8;
+    mapassign_fast64ptr: fn(*const MapType, *mut Hmap, *const u8) -> *mut u8;
+    mapassign_faststr: fn(*const MapType, *mut Hmap, *const u8, i64) -> *mut u8;
+    mapdelete: fn(*const MapType, *mut Hmap, *const u8);
+    mapdelete_fast32: fn(*const MapType, *mut Hmap, u32);
+    mapdelete_fast64: fn(*const MapType, *mut Hmap, u64);
+    mapdelete_faststr: fn(*const MapType, *mut Hmap, *const u8, i64);
+    mapiterinit: fn(*const MapType, *mut Hmap, *mut Hiter);
+    mapiternext: fn(*mut Hiter);
+    mapclear: fn(*const MapType, *mut Hmap);
+    rand32: fn() -> u32;
+    newobject: fn(i64, i64) -> *mut u8;
+    printint: fn(i64);
+    printuint: fn(u64);
+    printfloat: fn(f64);
+    printbool: fn(u8);
+    printstring: fn(*const u8, i64);
+    printpointer: fn(*const u8);
+    printslice: fn(*const u8, i64, i64);
+    printsp: fn();
+    printnl: fn();
+    printlock: fn();
+    printunlock: fn();
+}

@@ -1,0 +1,178 @@
+//! Deletion (Go: `mapdelete` and the `_fast32`/`_fast64`/`_faststr`
+//! variants), with `emptyRest` maintenance.
+
+use std::ptr;
+
+use super::alg::{KeyKind, map_seed};
+use super::grow::grow_work;
+use super::hmap::{
+    Hmap, bucket_at, deref_slot, elem_slot, first_slot, has_empty_rest, indirect_key, key_at,
+    key_slot, kslot, match_top, overflow, set_slot_ptr, set_top, top, tops,
+};
+use super::maptype::{KeyRepr, MapType};
+use super::{
+    BUCKET_CNT, EMPTY_ONE, EMPTY_REST, HASH_WRITING, OLD_ITERATOR, RETIRED_SNAPSHOT, bucket_mask,
+    tophash,
+};
+use crate::alloc;
+use crate::panic::{fatal, msg};
+use crate::rand;
+
+/// Whether indirect key/elem storage that the live map no longer references
+/// can be freed: no iterator may walk an old or retired array that still
+/// holds a copy of its pointer.
+#[inline]
+pub(crate) fn storage_reclaimable(h: &Hmap) -> bool {
+    h.flags & (OLD_ITERATOR | RETIRED_SNAPSHOT) == 0
+}
+
+/// Frees (or, if an iterator might still read it, retires) a block of
+/// indirect key or elem storage.
+///
+/// # Safety
+/// `p` came from `alloc_zeroed(size, align)` and the live map no longer
+/// references it.
+pub(crate) unsafe fn drop_storage(h: &Hmap, p: *mut u8, size: usize, align: usize) {
+    if storage_reclaimable(h) {
+        // SAFETY: forwarded; no old array holds a copy (see above).
+        unsafe { alloc::free(p, size, align) }
+    } else {
+        alloc::retire(p, size);
+    }
+}
+
+/// Go: `mapdelete`. A nil or empty map, or a missing key, is a no-op.
+///
+/// # Safety
+/// ABI invariants 1–3.
+#[inline(always)]
+pub unsafe fn mapdelete<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) {
+    // SAFETY: `h` is null or valid (ABI invariant 2).
+    let Some(h) = (unsafe { h.as_mut() }) else {
+        return;
+    };
+    if h.count == 0 {
+        return;
+    }
+    if h.flags & HASH_WRITING != 0 {
+        fatal(msg::CONCURRENT_WRITES);
+    }
+    // SAFETY: `key` is a valid key of `t`.
+    let hash = unsafe { K::hash(t, key, map_seed(h.hash0)) };
+    h.flags ^= HASH_WRITING;
+
+    let bucket = hash & bucket_mask(h.b);
+    // SAFETY: (whole block) bucket pointers come from this map's header and
+    // overflow links; slot indices are < 8.
+    unsafe {
+        if h.growing() {
+            grow_work::<K>(t, h, bucket);
+        }
+        let b_orig = bucket_at(t, h.buckets, bucket);
+        let top_byte = tophash(hash);
+        let mut b = b_orig;
+        'search: loop {
+            let w = tops(b);
+            let mut hits = match_top(w, top_byte);
+            while hits != 0 {
+                let i = first_slot(hits);
+                hits &= hits - 1;
+                if !K::equal(t, key, key_at::<K>(t, b, i)) {
+                    continue;
+                }
+                remove_slot::<K>(t, h, b, i);
+                mark_empty(t, b_orig, b, i);
+                h.count -= 1;
+                if h.count == 0 {
+                    // Reseed so repeated collisions are hard to provoke
+                    // (Go issue 25237).
+                    h.hash0 = rand::rand32();
+                }
+                break 'search;
+            }
+            if has_empty_rest(w) {
+                break;
+            }
+            b = overflow(t, b);
+            if b.is_null() {
+                break;
+            }
+        }
+    }
+
+    if h.flags & HASH_WRITING == 0 {
+        fatal(msg::CONCURRENT_WRITES);
+    }
+    h.flags &= !HASH_WRITING;
+}
+
+/// Clears the key and elem of a found slot: indirect storage is released
+/// and the slot nulled; an inline elem is zeroed, since a later insert into
+/// this slot hands it out as a fresh zero value. Inline keys are left as
+/// they are (no collector needs them cleared), except that a string key
+/// drops its data pointer as Go's `_faststr` delete does.
+///
+/// # Safety
+/// `b` is a bucket of `h` and slot `i` holds a live entry.
+unsafe fn remove_slot<K: KeyKind>(t: &MapType, h: &Hmap, b: *mut u8, i: usize) {
+    // SAFETY: (whole body) slot `i` of `b` is live, so its slots and any
+    // indirect storage are valid.
+    unsafe {
+        let k = key_slot(b, kslot::<K>(t), i);
+        if indirect_key::<K>(t) {
+            drop_storage(h, deref_slot(k), t.key().size, t.key().align);
+            set_slot_ptr(k, ptr::null_mut());
+        } else if matches!(t.repr, KeyRepr::Str) {
+            set_slot_ptr(k, ptr::null_mut());
+        }
+        let e = elem_slot(t, b, i);
+        if t.indirect_elem() {
+            drop_storage(h, deref_slot(e), t.elem_size(), t.elem_align());
+            set_slot_ptr(e, ptr::null_mut());
+        } else {
+            ptr::write_bytes(e, 0, t.elem_slot);
+        }
+    }
+}
+
+/// Marks slot `i` of `b` empty and keeps `emptyRest` canonical: if nothing
+/// live follows in the chain, this slot and every `emptyOne` directly before
+/// it (walking back across the chain's buckets) become `emptyRest`.
+///
+/// # Safety
+/// `b` is in the chain starting at `b_orig`, and `i < 8`.
+unsafe fn mark_empty(t: &MapType, b_orig: *mut u8, mut b: *mut u8, mut i: usize) {
+    // SAFETY: (whole body) every bucket touched is in this chain.
+    unsafe {
+        set_top(b, i, EMPTY_ONE);
+        let next_is_rest = if i == BUCKET_CNT - 1 {
+            let ovf = overflow(t, b);
+            ovf.is_null() || top(ovf, 0) == EMPTY_REST
+        } else {
+            top(b, i + 1) == EMPTY_REST
+        };
+        if !next_is_rest {
+            return;
+        }
+        loop {
+            set_top(b, i, EMPTY_REST);
+            if i == 0 {
+                if b == b_orig {
+                    return; // start of the chain
+                }
+                // Find the bucket before `b` and continue at its last slot.
+                let c = b;
+                b = b_orig;
+                while overflow(t, b) != c {
+                    b = overflow(t, b);
+                }
+                i = BUCKET_CNT - 1;
+            } else {
+                i -= 1;
+            }
+            if top(b, i) != EMPTY_ONE {
+                return;
+            }
+        }
+    }
+}

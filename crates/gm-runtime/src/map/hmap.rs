@@ -1,0 +1,590 @@
+//! The map header, buckets, map creation and overflow buckets (Go:
+//! `hmap`, `mapextra`, `bmap`, `hiter`, `makemap*`, `makeBucketArray`,
+//! `newoverflow`).
+
+use std::mem::offset_of;
+use std::ptr;
+
+use super::alg::KeyKind;
+use super::maptype::MapType;
+use super::{DATA_OFFSET, EMPTY_ONE, MIN_TOP_HASH, bucket_shift};
+use crate::alloc::{self, PtrVec};
+use crate::panic::{fatal, msg};
+use crate::rand;
+
+/// A map header (Go: `runtime.hmap`), 48 bytes in Go's field order. The JIT
+/// reads `count` for `len(m)` and writes `buckets`/`hash0` of stack maps.
+#[repr(C)]
+#[derive(Debug)]
+pub struct Hmap {
+    /// Live entries; must be first (`len` loads it).
+    pub count: i64,
+    pub flags: u8,
+    /// log2 of the bucket count.
+    pub b: u8,
+    /// Approximate number of overflow buckets.
+    pub noverflow: u16,
+    /// Hash seed.
+    pub hash0: u32,
+    /// 2^B buckets; null while empty.
+    pub buckets: *mut u8,
+    /// The previous bucket array while growing, else null.
+    pub oldbuckets: *mut u8,
+    /// Old buckets below this index have been evacuated.
+    pub nevacuate: usize,
+    pub extra: *mut MapExtra,
+}
+
+/// Byte size of [`Hmap`].
+pub const HMAP_SIZE: usize = 48;
+/// Offset of `count` (the JIT's `len(m)`).
+pub const HMAP_COUNT_OFFSET: usize = offset_of!(Hmap, count);
+/// Offset of `hash0` (the JIT seeds stack maps here).
+pub const HMAP_HASH0_OFFSET: usize = offset_of!(Hmap, hash0);
+/// Offset of `buckets` (the JIT stores a stack bucket here).
+pub const HMAP_BUCKETS_OFFSET: usize = offset_of!(Hmap, buckets);
+
+const _: () = assert!(size_of::<Hmap>() == HMAP_SIZE);
+const _: () = assert!(HMAP_COUNT_OFFSET == 0);
+const _: () = assert!(HMAP_HASH0_OFFSET == 12);
+const _: () = assert!(HMAP_BUCKETS_OFFSET == 16);
+
+impl Hmap {
+    /// An empty header, as the JIT zeroes a stack map.
+    pub const fn zeroed() -> Hmap {
+        Hmap {
+            count: 0,
+            flags: 0,
+            b: 0,
+            noverflow: 0,
+            hash0: 0,
+            buckets: ptr::null_mut(),
+            oldbuckets: ptr::null_mut(),
+            nevacuate: 0,
+            extra: ptr::null_mut(),
+        }
+    }
+
+    /// Go: `hmap.growing`.
+    #[inline(always)]
+    pub fn growing(&self) -> bool {
+        !self.oldbuckets.is_null()
+    }
+
+    /// Go: `hmap.sameSizeGrow`.
+    #[inline(always)]
+    pub fn same_size_grow(&self) -> bool {
+        self.flags & super::SAME_SIZE_GROW != 0
+    }
+
+    /// Number of buckets before the current growth (Go:
+    /// `hmap.noldbuckets`).
+    #[inline]
+    pub fn noldbuckets(&self) -> usize {
+        let mut old_b = self.b;
+        if !self.same_size_grow() {
+            old_b = old_b.wrapping_sub(1);
+        }
+        bucket_shift(old_b)
+    }
+
+    /// Go: `hmap.oldbucketmask`.
+    #[inline]
+    pub fn oldbucketmask(&self) -> usize {
+        self.noldbuckets() - 1
+    }
+}
+
+/// Optional header fields (Go: `runtime.mapextra`).
+///
+/// Go keeps overflow lists only so the collector sees overflow buckets of
+/// pointer-free maps. Here they are ownership lists: every individually
+/// allocated overflow bucket of `buckets` (resp. `oldbuckets`), freed when
+/// its array goes away. Preallocated overflow buckets belong to their array.
+pub struct MapExtra {
+    pub overflow: PtrVec,
+    pub oldoverflow: PtrVec,
+    /// Next free preallocated overflow bucket, or null.
+    pub next_overflow: *mut u8,
+}
+
+impl Default for MapExtra {
+    fn default() -> Self {
+        MapExtra {
+            overflow: PtrVec::new(),
+            oldoverflow: PtrVec::new(),
+            next_overflow: ptr::null_mut(),
+        }
+    }
+}
+
+/// A map iterator (Go: `runtime.hiter`): 12 words; `key` and `elem` come
+/// first because generated code reads them, and `key == null` ends a loop.
+#[repr(C)]
+#[derive(Debug)]
+pub struct Hiter {
+    pub key: *mut u8,
+    pub elem: *mut u8,
+    pub t: *const MapType,
+    pub h: *mut Hmap,
+    /// Bucket array at init.
+    pub buckets: *mut u8,
+    /// Current bucket.
+    pub bptr: *mut u8,
+    /// Go's keep-alive slots for overflow lists; unused without a collector.
+    pub overflow: *mut u8,
+    pub oldoverflow: *mut u8,
+    pub start_bucket: usize,
+    /// Slot offset applied in every bucket.
+    pub offset: u8,
+    pub wrapped: bool,
+    /// B at init.
+    pub b: u8,
+    pub i: u8,
+    pub bucket: usize,
+    pub check_bucket: usize,
+}
+
+/// Byte size of [`Hiter`] (12 words).
+pub const HITER_SIZE: usize = 96;
+const _: () = assert!(size_of::<Hiter>() == HITER_SIZE);
+const _: () = assert!(offset_of!(Hiter, key) == 0);
+const _: () = assert!(offset_of!(Hiter, elem) == 8);
+
+impl Hiter {
+    /// A zeroed iterator, as the JIT makes one.
+    pub const fn zeroed() -> Hiter {
+        Hiter {
+            key: ptr::null_mut(),
+            elem: ptr::null_mut(),
+            t: ptr::null(),
+            h: ptr::null_mut(),
+            buckets: ptr::null_mut(),
+            bptr: ptr::null_mut(),
+            overflow: ptr::null_mut(),
+            oldoverflow: ptr::null_mut(),
+            start_bucket: 0,
+            offset: 0,
+            wrapped: false,
+            b: 0,
+            i: 0,
+            bucket: 0,
+            check_bucket: 0,
+        }
+    }
+}
+
+// ---- bucket access -------------------------------------------------------
+//
+// A bucket is `bucket_size` bytes: tophash[8] at 0, keys at DATA_OFFSET,
+// elems at `t.elems_offset`, the overflow pointer at `t.overflow_offset`.
+// All helpers take a pointer to the bucket's first byte.
+
+/// The tophash byte of slot `i`.
+///
+/// # Safety
+/// `b` is a bucket and `i < 8`.
+#[inline(always)]
+pub unsafe fn top(b: *const u8, i: usize) -> u8 {
+    // SAFETY: tophash occupies the first 8 bytes of a bucket.
+    unsafe { *b.add(i) }
+}
+
+/// # Safety
+/// As for [`top`], and `b` is writable.
+#[inline(always)]
+pub unsafe fn set_top(b: *mut u8, i: usize, v: u8) {
+    // SAFETY: tophash occupies the first 8 bytes of a bucket.
+    unsafe { *b.add(i) = v }
+}
+
+/// The eight tophash bytes as one little-endian word.
+///
+/// # Safety
+/// `b` is a bucket.
+#[inline(always)]
+pub unsafe fn tops(b: *const u8) -> u64 {
+    // SAFETY: tophash occupies the first 8 bytes of a bucket.
+    u64::from_le(unsafe { (b as *const u64).read_unaligned() })
+}
+
+/// Go: `bmap.overflow`.
+///
+/// # Safety
+/// `b` is a bucket of `t`.
+#[inline(always)]
+pub unsafe fn overflow(t: &MapType, b: *const u8) -> *mut u8 {
+    // SAFETY: the last word of a bucket is its overflow pointer.
+    unsafe { (b.add(t.overflow_offset) as *const *mut u8).read_unaligned() }
+}
+
+/// Go: `bmap.setoverflow`.
+///
+/// # Safety
+/// `b` is a writable bucket of `t`.
+#[inline(always)]
+pub unsafe fn set_overflow(t: &MapType, b: *mut u8, ovf: *mut u8) {
+    // SAFETY: the last word of a bucket is its overflow pointer.
+    unsafe { (b.add(t.overflow_offset) as *mut *mut u8).write_unaligned(ovf) }
+}
+
+/// Go: `runtime.evacuated`.
+///
+/// # Safety
+/// `b` is a bucket.
+#[inline(always)]
+pub unsafe fn evacuated(b: *const u8) -> bool {
+    // SAFETY: forwarded.
+    let h = unsafe { top(b, 0) };
+    h > EMPTY_ONE && h < MIN_TOP_HASH
+}
+
+/// Address of bucket `i` of array `base`.
+///
+/// # Safety
+/// `i` is within the array.
+#[inline(always)]
+pub unsafe fn bucket_at(t: &MapType, base: *mut u8, i: usize) -> *mut u8 {
+    // SAFETY: forwarded.
+    unsafe { base.add(i * t.bucket_size) }
+}
+
+/// The key slot `i` (not following indirection).
+///
+/// # Safety
+/// `b` is a bucket of `t`, `i < 8`, `key_slot` is `t`'s key slot size.
+#[inline(always)]
+pub unsafe fn key_slot(b: *mut u8, key_slot: usize, i: usize) -> *mut u8 {
+    // SAFETY: forwarded.
+    unsafe { b.add(DATA_OFFSET + i * key_slot) }
+}
+
+/// The elem slot `i` (not following indirection).
+///
+/// # Safety
+/// `b` is a bucket of `t` and `i < 8`.
+#[inline(always)]
+pub unsafe fn elem_slot(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
+    // SAFETY: forwarded.
+    unsafe { b.add(t.elems_offset + i * t.elem_slot) }
+}
+
+/// Reads the pointer stored in an indirect slot.
+///
+/// # Safety
+/// `slot` holds a pointer.
+#[inline(always)]
+pub unsafe fn deref_slot(slot: *mut u8) -> *mut u8 {
+    // SAFETY: forwarded.
+    unsafe { (slot as *const *mut u8).read_unaligned() }
+}
+
+/// # Safety
+/// `slot` is a writable pointer-sized slot.
+#[inline(always)]
+pub unsafe fn set_slot_ptr(slot: *mut u8, p: *mut u8) {
+    // SAFETY: forwarded.
+    unsafe { (slot as *mut *mut u8).write_unaligned(p) }
+}
+
+// ---- extra / overflow ------------------------------------------------------
+
+/// Go: `hmap.createOverflow` (allocates `extra` on first need).
+///
+/// # Safety
+/// `h` is a valid header.
+pub unsafe fn extra(h: &mut Hmap) -> &mut MapExtra {
+    if h.extra.is_null() {
+        let p = alloc::alloc_zeroed(size_of::<MapExtra>(), align_of::<MapExtra>()) as *mut MapExtra;
+        // SAFETY: fresh, properly sized and aligned memory.
+        unsafe { p.write(MapExtra::default()) };
+        h.extra = p;
+    }
+    // SAFETY: `extra` is null or a live MapExtra this runtime allocated.
+    unsafe { &mut *h.extra }
+}
+
+/// Go: `hmap.incrnoverflow`: exact below B = 16, then incremented with
+/// probability 1/2^(B-15) so a `u16` can count up to about 2^B.
+pub fn incrnoverflow(h: &mut Hmap) {
+    if h.b < 16 {
+        h.noverflow = h.noverflow.wrapping_add(1);
+        return;
+    }
+    let mask = (1u32 << (h.b - 15)) - 1;
+    if rand::rand32() & mask == 0 {
+        h.noverflow = h.noverflow.wrapping_add(1);
+    }
+}
+
+/// Chains a fresh overflow bucket after `b` (Go: `hmap.newoverflow`),
+/// taking a preallocated one when available.
+///
+/// # Safety
+/// `h` is valid and `b` is the last bucket of a chain of `h.buckets`.
+pub unsafe fn newoverflow(t: &MapType, h: &mut Hmap, b: *mut u8) -> *mut u8 {
+    // SAFETY: (whole body) `extra`, when set, is ours; preallocated buckets
+    // lie inside the current array; `b` is a writable bucket.
+    unsafe {
+        let pre = if h.extra.is_null() {
+            ptr::null_mut()
+        } else {
+            (*h.extra).next_overflow
+        };
+        let ovf = if !pre.is_null() {
+            if overflow(t, pre).is_null() {
+                (*h.extra).next_overflow = pre.add(t.bucket_size);
+            } else {
+                // The last preallocated bucket carries a sentinel link.
+                set_overflow(t, pre, ptr::null_mut());
+                (*h.extra).next_overflow = ptr::null_mut();
+            }
+            pre
+        } else {
+            let ovf = alloc::alloc_zeroed(t.bucket_size, alloc::BUCKET_ALIGN);
+            extra(h).overflow.push(ovf);
+            ovf
+        };
+        incrnoverflow(h);
+        set_overflow(t, b, ovf);
+        ovf
+    }
+}
+
+// ---- creation --------------------------------------------------------------
+
+/// Go's allocation size classes (bytes), used to round preallocated overflow
+/// space up the way Go's allocator would (`runtime.roundupsize`).
+const SIZE_CLASSES: [u32; 68] = [
+    0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320,
+    352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792,
+    2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728,
+    10240, 10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672,
+    32768,
+];
+const PAGE_SIZE: usize = 8192;
+
+/// The size Go's allocator would really hand out for `size` bytes of
+/// pointer-free memory. (The descriptor does not say whether an elem holds
+/// pointers, so gm always rounds as for pointer-free buckets; this only
+/// changes how many spare overflow buckets an array carries.)
+pub fn roundupsize(size: usize) -> usize {
+    if size <= 32768 {
+        // The table is sorted; the first class that fits.
+        for &c in SIZE_CLASSES.iter().skip(1) {
+            if c as usize >= size {
+                return c as usize;
+            }
+        }
+    }
+    size.checked_add(PAGE_SIZE - 1)
+        .map_or(size, |s| s & !(PAGE_SIZE - 1))
+}
+
+/// Number of buckets (including preallocated overflow ones) in an array for
+/// 2^b buckets.
+pub fn bucket_array_len(t: &MapType, b: u8) -> usize {
+    let base = bucket_shift(b);
+    let mut n = base;
+    if b >= 4 {
+        n += bucket_shift(b - 4);
+        let sz = t.bucket_size * n;
+        let up = roundupsize(sz);
+        if up != sz {
+            n = up / t.bucket_size;
+        }
+    }
+    n
+}
+
+/// Go: `runtime.makeBucketArray`: a zeroed array for 2^b buckets plus
+/// preallocated overflow buckets when b >= 4, or `dirty` (an array made
+/// earlier for the same `t` and `b`, or a one-bucket stack array) re-zeroed.
+/// Returns the array and the first preallocated overflow bucket (or null).
+///
+/// # Safety
+/// `dirty` is null or such an array.
+pub unsafe fn make_bucket_array(t: &MapType, b: u8, dirty: *mut u8) -> (*mut u8, *mut u8) {
+    let base = bucket_shift(b);
+    let n = bucket_array_len(t, b);
+    let buckets = if dirty.is_null() {
+        let bytes = t
+            .bucket_size
+            .checked_mul(n)
+            .unwrap_or_else(|| fatal(msg::OUT_OF_MEMORY));
+        alloc::alloc_bucket_array(bytes)
+    } else {
+        // SAFETY: `dirty` spans `n` buckets of `t`.
+        unsafe { ptr::write_bytes(dirty, 0, t.bucket_size * n) };
+        dirty
+    };
+    let mut next_overflow = ptr::null_mut();
+    if base != n {
+        // SAFETY: both buckets lie inside the `n`-bucket array.
+        unsafe {
+            next_overflow = bucket_at(t, buckets, base);
+            let last = bucket_at(t, buckets, n - 1);
+            // Any non-null link marks the last one; Go uses the array start.
+            set_overflow(t, last, buckets);
+        }
+    }
+    (buckets, next_overflow)
+}
+
+/// The largest allocation Go allows on 64-bit targets (Go: `maxAlloc`).
+const MAX_ALLOC: u128 = 1 << 48;
+
+/// Go: `runtime.makemap`.
+///
+/// # Safety
+/// `h` is null or a valid (zeroed or JIT-prepared) header.
+pub unsafe fn makemap(t: &MapType, hint: i64, h: *mut Hmap) -> *mut Hmap {
+    // A negative hint reads as a huge unsigned one, so it lands here too.
+    let mut hint = hint;
+    let mem = (hint as u64 as u128) * t.bucket_size as u128;
+    if mem > MAX_ALLOC {
+        hint = 0;
+    }
+    let h = if h.is_null() { new_header() } else { h };
+    // SAFETY: `h` is valid (caller, or fresh from `new_header`).
+    let hr = unsafe { &mut *h };
+    hr.hash0 = rand::rand32();
+    let mut b = 0u8;
+    while super::over_load_factor(hint, b) {
+        b += 1;
+    }
+    hr.b = b;
+    if b != 0 {
+        // SAFETY: no dirty array.
+        let (buckets, next_overflow) = unsafe { make_bucket_array(t, b, ptr::null_mut()) };
+        hr.buckets = buckets;
+        if !next_overflow.is_null() {
+            // SAFETY: `hr` is valid.
+            unsafe { extra(hr) }.next_overflow = next_overflow;
+        }
+    }
+    h
+}
+
+/// Go: `runtime.makemap_small`: a header with a seed; buckets come lazily.
+pub fn makemap_small() -> *mut Hmap {
+    let h = new_header();
+    // SAFETY: fresh header.
+    unsafe { (*h).hash0 = rand::rand32() };
+    h
+}
+
+fn new_header() -> *mut Hmap {
+    alloc::alloc_zeroed(HMAP_SIZE, align_of::<Hmap>()) as *mut Hmap
+}
+
+// ---- slot scanning -----------------------------------------------------------
+//
+// The eight tophash bytes are read as one word and compared all at once;
+// each result has 0x80 set in the byte of every matching slot.
+
+const LO_BITS: u64 = 0x0101_0101_0101_0101;
+const HI_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// 0x80 in every zero byte of `x`, exactly (no false positives, unlike the
+/// cheaper borrow trick: a false hit on an empty slot with a zeroed key
+/// would otherwise match a zero key).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & !HI_BITS).wrapping_add(!HI_BITS)) | x) & HI_BITS
+}
+
+/// Slots whose tophash equals `top`.
+#[inline(always)]
+pub fn match_top(tops: u64, top: u8) -> u64 {
+    zero_bytes(tops ^ (LO_BITS * top as u64))
+}
+
+/// Slots that are empty (`emptyRest` or `emptyOne`).
+#[inline(always)]
+pub fn match_empty(tops: u64) -> u64 {
+    zero_bytes(tops & !LO_BITS)
+}
+
+/// Slots that hold a live entry (tophash >= minTopHash in a bucket that is
+/// not evacuated).
+#[inline(always)]
+pub fn match_full(tops: u64) -> u64 {
+    !match_empty(tops) & HI_BITS
+}
+
+/// Whether any slot is `emptyRest`, which ends a chain scan.
+#[inline(always)]
+pub fn has_empty_rest(tops: u64) -> bool {
+    zero_bytes(tops) != 0
+}
+
+/// The slot index of the lowest set match bit.
+#[inline(always)]
+pub fn first_slot(m: u64) -> usize {
+    (m.trailing_zeros() / 8) as usize
+}
+
+/// Key slot size for the key family `K`.
+#[inline(always)]
+pub fn kslot<K: KeyKind>(t: &MapType) -> usize {
+    match K::KEY_SLOT {
+        Some(n) => n,
+        None => t.key_slot,
+    }
+}
+
+/// Whether keys of `t` are stored behind a pointer, for family `K`.
+#[inline(always)]
+pub fn indirect_key<K: KeyKind>(t: &MapType) -> bool {
+    K::MAY_INDIRECT && t.indirect_key()
+}
+
+/// The key of slot `i`, following indirection.
+///
+/// # Safety
+/// `b` is a bucket of `t`, `i < 8`, and an indirect slot is filled.
+#[inline(always)]
+pub unsafe fn key_at<K: KeyKind>(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
+    // SAFETY: forwarded.
+    unsafe {
+        let k = key_slot(b, kslot::<K>(t), i);
+        if indirect_key::<K>(t) {
+            deref_slot(k)
+        } else {
+            k
+        }
+    }
+}
+
+/// The elem of slot `i`, following indirection.
+///
+/// # Safety
+/// `b` is a bucket of `t`, `i < 8`, and an indirect slot is filled.
+#[inline(always)]
+pub unsafe fn elem_at(t: &MapType, b: *mut u8, i: usize) -> *mut u8 {
+    // SAFETY: forwarded.
+    unsafe {
+        let e = elem_slot(t, b, i);
+        if t.indirect_elem() { deref_slot(e) } else { e }
+    }
+}
+
+/// Copies one key or elem slot of `n` bytes; the common sizes become a
+/// single move instead of a `memcpy` call.
+///
+/// # Safety
+/// `src` and `dst` are distinct slots of `n` bytes.
+#[inline(always)]
+pub unsafe fn copy_slot(src: *const u8, dst: *mut u8, n: usize) {
+    // SAFETY: forwarded; unaligned accesses cover any slot alignment.
+    unsafe {
+        match n {
+            0 => {}
+            4 => (dst as *mut u32).write_unaligned((src as *const u32).read_unaligned()),
+            8 => (dst as *mut u64).write_unaligned((src as *const u64).read_unaligned()),
+            16 => (dst as *mut u128).write_unaligned((src as *const u128).read_unaligned()),
+            _ => ptr::copy_nonoverlapping(src, dst, n),
+        }
+    }
+}
