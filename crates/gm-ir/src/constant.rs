@@ -52,6 +52,15 @@ impl ConstValue {
         ConstValue::String(Rc::from(bytes))
     }
 
+    /// The constant as Go source text (`42`, `1.5`, `"s\n"`).
+    pub fn literal(&self) -> String {
+        match self {
+            ConstValue::String(s) => quote(s),
+            ConstValue::Float(f) => format_float(*f),
+            other => other.to_string(),
+        }
+    }
+
     /// The bits of an integer constant as stored in a 64-bit register
     /// (two's complement), for code generation.
     pub fn bits(&self) -> u64 {

@@ -11,7 +11,6 @@
 
 use std::fmt::Write as _;
 
-use crate::constant::{ConstValue, quote};
 use crate::ir::*;
 use crate::types::{TypeId, TypeTable};
 
@@ -245,7 +244,7 @@ impl Dumper<'_> {
                 format!("NAME {} (global)", self.program.globals[*g].name)
             }
             ExprKind::Blank => "NAME _".to_string(),
-            ExprKind::Const(v) => format!("LITERAL {}", literal(v)),
+            ExprKind::Const(v) => format!("LITERAL {}", v.literal()),
             ExprKind::Nil => "NIL".to_string(),
             ExprKind::Zero => "ZERO".to_string(),
             ExprKind::Binary(op, ..) => op.go_name().to_string(),
@@ -331,12 +330,5 @@ impl Dumper<'_> {
             .struct_fields(struct_ty)
             .and_then(|fs| fs.get(i))
             .map_or_else(|| format!("#{i}"), |f| f.name.clone())
-    }
-}
-
-fn literal(v: &ConstValue) -> String {
-    match v {
-        ConstValue::String(s) => quote(s),
-        other => other.to_string(),
     }
 }

@@ -471,6 +471,18 @@ impl Expr {
         }
     }
 
+    /// The local variable whose storage this expression is part of, through
+    /// struct fields and array elements (Go's `OuterValue`); `None` when it
+    /// lives elsewhere (a global, the heap, a slice's array).
+    pub fn outer_local(&self, types: &TypeTable) -> Option<LocalId> {
+        match &self.kind {
+            ExprKind::Name(Var::Local(id)) => Some(*id),
+            ExprKind::Dot(x, _) => x.outer_local(types),
+            ExprKind::Index(x, _) if types.array_of(x.ty).is_some() => x.outer_local(types),
+            _ => None,
+        }
+    }
+
     /// True if any sub-expression satisfies `pred`.
     pub fn any(&self, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
         if pred(self) {

@@ -778,17 +778,7 @@ impl<'a> Checker<'a> {
 
     /// Records that the variable under an address-of is address-taken.
     pub fn mark_addr_taken(&mut self, e: &Expr) {
-        let mut root = e;
-        loop {
-            match &root.kind {
-                ExprKind::Dot(x, _) => root = x,
-                ExprKind::Index(x, _) if self.types.array_of(x.ty).is_some() => root = x,
-                _ => break,
-            }
-        }
-        if let ExprKind::Name(Var::Local(id)) = root.kind
-            && let Some(fc) = &mut self.fc
-        {
+        if let (Some(id), Some(fc)) = (e.outer_local(&self.types), &mut self.fc) {
             fc.func.locals[id].addr_taken = true;
         }
     }

@@ -16,8 +16,6 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use gm_ir::constant::ConstValue;
-use gm_ir::constant::{format_float, quote};
 use gm_ir::{
     BinOp, Expr, ExprKind, Func, FuncId, LoopId, Program, SliceKind, Stmt, StmtKind, TypeId, Var,
 };
@@ -480,7 +478,7 @@ impl Printer<'_> {
             ExprKind::Name(Var::Local(l)) => self.func.locals[*l].name.clone(),
             ExprKind::Name(Var::Global(g)) => self.program.globals[*g].name.clone(),
             ExprKind::Blank => "_".to_string(),
-            ExprKind::Const(v) => literal(v),
+            ExprKind::Const(v) => v.literal(),
             ExprKind::Nil => "nil".to_string(),
             ExprKind::Zero => format!("{}{{}}", self.ty(ty)),
             ExprKind::Unary(op, x) => format!("{}{}", op.symbol(), self.operand(x)),
@@ -594,14 +592,6 @@ impl Printer<'_> {
             .struct_fields(struct_ty)
             .and_then(|fs| fs.get(i))
             .map_or_else(|| format!("#{i}"), |f| f.name.clone())
-    }
-}
-
-fn literal(v: &ConstValue) -> String {
-    match v {
-        ConstValue::String(s) => quote(s),
-        ConstValue::Float(f) => format_float(*f),
-        other => other.to_string(),
     }
 }
 

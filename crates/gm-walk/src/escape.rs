@@ -424,7 +424,7 @@ impl<'a> Graph<'a> {
                 let a = self.alloc(e.span, false);
                 vec![Src::Address(Node::Alloc(a))]
             }
-            ExprKind::Addr(x) => match self.addr_root(x) {
+            ExprKind::Addr(x) => match x.outer_local(&self.program.types) {
                 Some(l) => {
                     for c in x.children() {
                         self.expr(c);
@@ -527,21 +527,6 @@ impl<'a> Graph<'a> {
                 }
                 vec![]
             }
-        }
-    }
-}
-
-impl Graph<'_> {
-    /// The local variable `&x` points into, when `x` is a variable or a
-    /// field or array element of one.
-    fn addr_root(&self, x: &Expr) -> Option<LocalId> {
-        match &x.kind {
-            ExprKind::Name(Var::Local(l)) => Some(*l),
-            ExprKind::Dot(y, _) => self.addr_root(y),
-            ExprKind::Index(y, _) if self.program.types.array_of(y.ty).is_some() => {
-                self.addr_root(y)
-            }
-            _ => None,
         }
     }
 }

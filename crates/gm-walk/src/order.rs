@@ -4,7 +4,7 @@
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
 use gm_ir::{
-    BinOp, Expr, ExprKind, FuncId, LocalKind, Program, RangeKind, Stmt, StmtKind, Type, TypeId, Var,
+    BinOp, Expr, ExprKind, FuncId, LocalKind, Program, RangeKind, Stmt, StmtKind, Type, TypeId,
 };
 
 use crate::mapfast::{MapFast, map_fast, reflexive};
@@ -637,7 +637,7 @@ impl Order<'_, '_> {
             return self.ctx.readonly_static(e);
         }
         if self.addressable(&e) {
-            if let Some(local) = outer_local(&e) {
+            if let Some(local) = e.outer_local(self.ctx.types) {
                 let l = &self.ctx.func.locals[local];
                 let is_auto = matches!(l.kind, LocalKind::Var | LocalKind::Temp);
                 if is_auto && !l.addr_taken && can_ssa(self.ctx.types, l.ty) {
@@ -658,17 +658,6 @@ impl Order<'_, '_> {
             }
             _ => false,
         }
-    }
-}
-
-/// The local variable an addressable expression lives in, if any
-/// (through fields and array elements).
-fn outer_local(e: &Expr) -> Option<gm_ir::LocalId> {
-    match &e.kind {
-        ExprKind::Name(Var::Local(id)) => Some(*id),
-        ExprKind::Dot(x, _) => outer_local(x),
-        ExprKind::Index(x, _) => outer_local(x),
-        _ => None,
     }
 }
 

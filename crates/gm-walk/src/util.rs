@@ -56,15 +56,7 @@ impl Ctx<'_> {
     /// Marks the variable under `e` (a name, or a field/element of one) as
     /// address-taken.
     pub fn mark_addr_taken(&mut self, e: &Expr) {
-        let mut root = e;
-        loop {
-            match &root.kind {
-                ExprKind::Dot(x, _) => root = x,
-                ExprKind::Index(x, _) if self.types.array_of(x.ty).is_some() => root = x,
-                _ => break,
-            }
-        }
-        if let ExprKind::Name(Var::Local(id)) = root.kind {
+        if let Some(id) = e.outer_local(self.types) {
             self.func.locals[id].addr_taken = true;
         }
     }
