@@ -142,9 +142,15 @@ impl<'a> Checker<'a> {
                     return;
                 }
                 let ExprKind::Binary(irop, _, r) = result.expr.kind else {
-                    // Strings: `s += t` folds into a concatenation.
-                    if let ExprKind::AddStr(mut parts) = result.expr.kind {
-                        let r = parts.pop().expect("a concatenation has operands");
+                    // Strings: `s += t` folds into a concatenation whose
+                    // first operand is the target; the rest is the value.
+                    if let ExprKind::AddStr(parts) = result.expr.kind {
+                        let mut rest: Vec<Expr> = parts.into_iter().skip(1).collect();
+                        let r = if rest.len() == 1 {
+                            rest.pop().expect("one operand")
+                        } else {
+                            Expr::new(ExprKind::AddStr(rest), result.expr.ty, rhs[0].span)
+                        };
                         out.push(Stmt {
                             kind: StmtKind::AssignOp {
                                 op: gm_ir::BinOp::Add,

@@ -121,7 +121,16 @@ impl Walk<'_, '_> {
             // Save the operands the target needs, then the value.
             let target = self.save_target(l, &mut save, &mut early);
             let value = save(r, self, &mut early);
-            match &target.kind {
+            // A store into a field or array element of a variable is a
+            // store to that variable.
+            let mut base = &target;
+            while let ExprKind::Dot(x, _) | ExprKind::Index(x, _) = &base.kind {
+                if matches!(base.kind, ExprKind::Index(..)) && self.ctx.types.array_of(x.ty).is_none() {
+                    break;
+                }
+                base = x;
+            }
+            match &base.kind {
                 ExprKind::Name(Var::Local(id)) => {
                     // An address-taken variable may alias any memory.
                     if self.ctx.func.locals[*id].addr_taken {
