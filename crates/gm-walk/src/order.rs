@@ -270,6 +270,25 @@ impl Order<'_, '_> {
                 self.push(StmtKind::Switch { id, tag, cases }, span);
             }
             StmtKind::Return(vals) => {
+                // `return f()` of several results: t1, t2 := f(); return t1, t2
+                let tuple = match vals.as_slice() {
+                    [call] => self.ctx.types.tuple_elems(call.ty).map(|ts| ts.to_vec()),
+                    _ => None,
+                };
+                if let Some(types) = tuple {
+                    let call = self.call(vals.into_iter().next().expect("one value"));
+                    let temps: Vec<Expr> = types
+                        .iter()
+                        .map(|&t| {
+                            let tmp = self.ctx.temp(t, span);
+                            crate::util::declare(&mut self.out, &tmp);
+                            tmp
+                        })
+                        .collect();
+                    self.push(StmtKind::Assign2Func(temps.clone(), call), span);
+                    self.push(StmtKind::Return(temps), span);
+                    return;
+                }
                 let vals = self.expr_list(vals);
                 self.push(StmtKind::Return(vals), span);
             }
