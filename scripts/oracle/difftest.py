@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Differential testing of gm against Go 1.23 on random map programs.
+
+Generates random but valid .gm programs that exercise map operations on
+several key and element types (assign, op-assign, comma-ok reads, delete,
+range with order-independent summaries, clear, the clear idiom, growth,
+literals of every size class, nil maps), runs each with Go 1.23 and with
+`gm run`, and reports any difference in output or exit status.
+
+    difftest.py [--count N] [--seed S] [--keep DIR]
+
+Needs Go 1.23 (see common.py) and a built gm (target/release or debug).
+A failing program is kept (in --keep DIR, default /tmp/gm-difftest) so it
+can become a regression test.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+# (type, key expressions generator, value generator, value summary)
+MAP_KINDS = [
+    ("map[int]int", lambda r: str(r.randrange(-50, 50)), lambda r: str(r.randrange(1000)), "v"),
+    ("map[string]int", lambda r: '"k%d"' % r.randrange(40), lambda r: str(r.randrange(1000)), "v"),
+    ("map[int32]string", lambda r: "int32(%d)" % r.randrange(60), lambda r: '"s%d"' % r.randrange(9), "len(v)"),
+    ("map[uint8]int", lambda r: "uint8(%d)" % r.randrange(256), lambda r: str(r.randrange(1000)), "v"),
+    ("map[P]int", lambda r: "P{%d, %d}" % (r.randrange(5), r.randrange(5)), lambda r: str(r.randrange(100)), "v"),
+    ("map[K]int", lambda r: "K{int8(%d), %d}" % (r.randrange(5), r.randrange(9)), lambda r: str(r.randrange(100)), "v"),
+    ("map[[2]string]int", lambda r: '[2]string{"a%d", "b%d"}' % (r.randrange(4), r.randrange(4)), lambda r: str(r.randrange(100)), "v"),
+    ("map[float64]int", lambda r: "%d.5" % r.randrange(20), lambda r: str(r.randrange(100)), "v"),
+    ("map[int]Big", lambda r: str(r.randrange(30)), lambda r: "Big{n: %d}" % r.randrange(100), "v.n"),
+    ("map[int]Fat", lambda r: str(r.randrange(30)), lambda r: "Fat{n: %d}" % r.randrange(100), "v.n"),
+    ("map[string][]int", lambda r: '"s%d"' % r.randrange(10), lambda r: "[]int{%d}" % r.randrange(9), "len(v)"),
+    ("map[*T]int", None, lambda r: str(r.randrange(100)), "v"),
+]
+
+PRELUDE = """package main
+
+type P struct{ x, y int32 }
+
+type K struct {
+	a int8
+	b int32
+}
+
+type Big struct {
+	n   int
+	pad [200]byte
+}
+
+type Fat struct {
+	n   int
+	pad [1100]byte
+}
+
+type T struct{ id int }
+
+var ptrs = []*T{{1}, {2}, {3}, {4}, {5}}
+
+"""
+
+
+def gen_func(r, idx):
+    ty, key, val, summary = r.choice(MAP_KINDS)
+    if key is None:
+        key = lambda r: "ptrs[%d]" % r.randrange(5)  # noqa: E731
+    lines = [f"func f{idx}() {{"]
+    hint = r.choice(["", ", 0", ", 8", ", 9", ", 100", ", n"])
+    lines.append(f"\tn := {r.randrange(0, 40)}")
+    lines.append("\t_ = n")
+    if r.random() < 0.3:
+        # A literal with distinct constant keys (duplicates don't compile).
+        keys = list(dict.fromkeys(key(r) for _ in range(r.choice([0, 1, 5, 25, 26, 40]))))
+        body = ", ".join(f"{k}: {val(r)}" for k in keys)
+        lines.append(f"\tm := {ty}{{{body}}}")
+    elif r.random() < 0.1:
+        lines.append(f"\tvar m {ty}")
+        lines.append("\tprintln(len(m))")
+        lines.append(f"\tfor range m {{\n\t\tprintln(\"never\")\n\t}}")
+        lines.append(f"\tm = make({ty}{hint})")
+    else:
+        lines.append(f"\tm := make({ty}{hint})")
+    lines.append("\tacc := 0")
+    for _ in range(r.randrange(3, 25)):
+        op = r.random()
+        if op < 0.35:
+            lines.append(f"\tm[{key(r)}] = {val(r)}")
+        elif op < 0.45 and summary == "v":
+            lines.append(f"\tm[{key(r)}] += {r.randrange(1, 9)}")
+        elif op < 0.5 and summary == "v":
+            lines.append(f"\tm[{key(r)}]++")
+        elif op < 0.6:
+            lines.append(f"\tdelete(m, {key(r)})")
+        elif op < 0.7:
+            lines.append(f"\tif v, ok := m[{key(r)}]; ok {{\n\t\tacc += {summary} + 1\n\t}}")
+        elif op < 0.78:
+            lines.append(f"\tfor _, v := range m {{\n\t\tacc += {summary}\n\t}}")
+        elif op < 0.82:
+            lines.append(f"\tfor i := 0; i < {r.randrange(10, 300)}; i++ {{\n\t\tm[{key(r)}] = {val(r)}\n\t}}")
+        elif op < 0.85:
+            lines.append("\tclear(m)")
+        elif op < 0.88:
+            lines.append("\tfor k := range m {\n\t\tdelete(m, k)\n\t}")
+        elif op < 0.91:
+            lines.append("\t{\n\t\tcount := 0\n\t\tfor k := range m {\n\t\t\tdelete(m, k)\n\t\t\tcount++\n\t\t}\n\t\tacc += count\n\t}")
+        elif op < 0.95:
+            lines.append(f"\tacc += len(m)")
+        else:
+            lines.append(f"\t{{\n\t\tv := m[{key(r)}]\n\t\tacc += {summary}\n\t}}")
+    lines.append("\tprintln(len(m), acc)")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def gen_program(r):
+    funcs = [gen_func(r, i) for i in range(r.randrange(1, 6))]
+    main = "func main() {\n" + "".join(f"\tf{i}()\n" for i in range(len(funcs))) + "}\n"
+    return "// run\n\n" + PRELUDE + "\n".join(funcs) + "\n" + main
+
+
+def run_go(go, src, work):
+    gofile = common.as_go_file(src, work)
+    exe = Path(work) / "prog"
+    b = common.go_build(go, gofile, exe)
+    if b.returncode != 0:
+        return None, b.stderr
+    p = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    return (p.returncode, p.stderr), None
+
+
+def run_gm(gm, src):
+    p = subprocess.run([gm, "run", "--seed", "3", str(src)], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--count", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", default="/tmp/gm-difftest")
+    args = ap.parse_args()
+    go = common.require_go()
+    gm = common.find_gm()
+    if gm is None:
+        sys.exit("gm is not built (cargo build --release -p gm)")
+    r = random.Random(args.seed)
+    keep = Path(args.keep)
+    keep.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for i in range(args.count):
+        text = gen_program(r)
+        with tempfile.TemporaryDirectory() as work:
+            src = Path(work) / "prog.gm"
+            src.write_text(text)
+            go_result, err = run_go(go, src, work)
+            if go_result is None:
+                print(f"program {i}: Go rejects it (generator bug):\n{err}")
+                (keep / f"bad{i}.gm").write_text(text)
+                failures += 1
+                continue
+            gs, gout = go_result
+            ms, mout, merr = run_gm(gm, src)
+            if gs != ms or gout != mout:
+                failures += 1
+                path = keep / f"diff{i}.gm"
+                path.write_text(text)
+                print(f"program {i}: differs (go {gs}, gm {ms}); kept as {path}")
+                print("  go:", gout[:300].replace("\n", " | "))
+                print("  gm:", mout[:300].replace("\n", " | "), merr[:300])
+    print(f"{args.count} programs, {failures} differences")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
