@@ -361,6 +361,8 @@ pub enum StmtKind {
     Assign {
         lhs: Vec<Expr>,
         op: AssignOp,
+        /// Where the `=` / `:=` / `op=` is: Go reports assignment errors there.
+        op_span: Span,
         rhs: Vec<Expr>,
     },
     Var(Vec<VarSpec>),

@@ -195,7 +195,7 @@ impl Dumper<'_> {
                 self.line(depth, span, if *inc { "IncStmt" } else { "DecStmt" });
                 self.expr(x, depth + 1);
             }
-            StmtKind::Assign { lhs, op, rhs } => {
+            StmtKind::Assign { lhs, op, rhs, .. } => {
                 let op = match op {
                     AssignOp::Plain => "=".to_string(),
                     AssignOp::Define => ":=".to_string(),

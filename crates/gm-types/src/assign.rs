@@ -49,10 +49,10 @@ impl<'a> Checker<'a> {
 
     /// The value on the right of a one-to-one assignment: a multi-value
     /// call there is an assignment mismatch.
-    pub fn single_value(&mut self, r: &'a ast::Expr, vars: usize, span: gm_diag::Span) -> Operand {
+    pub fn single_value(&mut self, r: &'a ast::Expr, vars: usize) -> Operand {
         let op = self.expr(r);
         if self.tuple_results(&op).is_some() {
-            self.assign_mismatch(span, vars, r, &op);
+            self.assign_mismatch(vars, r, &op);
             return Operand::new(
                 Mode::Invalid,
                 Expr::new(ExprKind::Zero, self.untyped_nil(), r.span),
@@ -61,13 +61,8 @@ impl<'a> Checker<'a> {
         self.require_value(op, r)
     }
 
-    pub fn assign_mismatch(
-        &mut self,
-        span: gm_diag::Span,
-        vars: usize,
-        rhs: &ast::Expr,
-        op: &Operand,
-    ) {
+    /// Go reports a count mismatch at the (first) right-hand side.
+    pub fn assign_mismatch(&mut self, vars: usize, rhs: &ast::Expr, op: &Operand) {
         if op.is_invalid() {
             return;
         }
@@ -89,12 +84,13 @@ impl<'a> Checker<'a> {
                 plural(values, "value")
             ),
         };
-        self.error(span, msg);
+        self.error(rhs.span, msg);
     }
 
     pub fn assign_stmt(
         &mut self,
         s: &'a ast::Stmt,
+        at: gm_diag::Span,
         lhs: &'a [ast::Expr],
         op: AssignOp,
         rhs: &'a [ast::Expr],
@@ -174,25 +170,19 @@ impl<'a> Checker<'a> {
                 });
             }
             AssignOp::Plain => {
-                if let Some(k) = self.plain_assign(s, lhs, rhs) {
+                if let Some(k) = self.plain_assign(lhs, rhs) {
                     out.push(Stmt { kind: k, span });
                 }
             }
-            AssignOp::Define => self.define(s, lhs, rhs, out),
+            AssignOp::Define => self.define(s, at, lhs, rhs, out),
         }
     }
 
-    fn plain_assign(
-        &mut self,
-        s: &'a ast::Stmt,
-        lhs: &'a [ast::Expr],
-        rhs: &'a [ast::Expr],
-    ) -> Option<StmtKind> {
-        let span = s.span;
+    fn plain_assign(&mut self, lhs: &'a [ast::Expr], rhs: &'a [ast::Expr]) -> Option<StmtKind> {
         if rhs.len() == 1 && lhs.len() > 1 {
             let targets: Vec<Option<Expr>> = lhs.iter().map(|l| self.lhs_expr(l)).collect();
             let op = self.expr(&rhs[0]);
-            return self.multi_value(span, targets, lhs, op, &rhs[0]);
+            return self.multi_value(targets, lhs, op, &rhs[0]);
         }
         if lhs.len() != rhs.len() {
             let msg = format!(
@@ -200,7 +190,7 @@ impl<'a> Checker<'a> {
                 plural(lhs.len(), "variable"),
                 plural(rhs.len(), "value")
             );
-            self.error(lhs[0].span, msg);
+            self.error(rhs[0].span, msg);
             for r in rhs {
                 self.expr(r);
             }
@@ -210,7 +200,7 @@ impl<'a> Checker<'a> {
         let mut rs = Vec::new();
         for (l, r) in lhs.iter().zip(rhs) {
             let target = self.lhs_expr(l);
-            let op = self.single_value(r, lhs.len(), l.span);
+            let op = self.single_value(r, lhs.len());
             let Some(mut target) = target else { continue };
             let value = if matches!(target.kind, ExprKind::Blank) {
                 let v = self.define_value(op, r, "assignment");
@@ -234,7 +224,6 @@ impl<'a> Checker<'a> {
     /// `a, b = f()` and `v, ok = m[k]`.
     fn multi_value(
         &mut self,
-        span: gm_diag::Span,
         targets: Vec<Option<Expr>>,
         lhs: &'a [ast::Expr],
         op: Operand,
@@ -291,7 +280,7 @@ impl<'a> Checker<'a> {
                 Some(StmtKind::Assign2Func(ls, op.expr))
             }
             _ => {
-                self.assign_mismatch(lhs[0].span.to(span.start()), lhs.len(), rhs, &op);
+                self.assign_mismatch(lhs.len(), rhs, &op);
                 None
             }
         }
@@ -300,6 +289,7 @@ impl<'a> Checker<'a> {
     fn define(
         &mut self,
         s: &'a ast::Stmt,
+        at: gm_diag::Span,
         lhs: &'a [ast::Expr],
         rhs: &'a [ast::Expr],
         out: &mut Vec<Stmt>,
@@ -349,7 +339,7 @@ impl<'a> Checker<'a> {
             is_new.push(new);
         }
         if !any_new {
-            self.error(span, "no new variables on left side of :=");
+            self.error(at, "no new variables on left side of :=");
         }
         // Evaluate the right side before declaring the new names.
         enum Rhs {
@@ -365,7 +355,7 @@ impl<'a> Checker<'a> {
                 plural(lhs.len(), "variable"),
                 plural(rhs.len(), "value")
             );
-            self.error(lhs[0].span, msg);
+            self.error(rhs[0].span, msg);
             for r in rhs {
                 self.expr(r);
             }
@@ -373,7 +363,7 @@ impl<'a> Checker<'a> {
         } else {
             let mut v = Vec::new();
             for (r, (id, &new)) in rhs.iter().zip(idents.iter().zip(&is_new)) {
-                let op = self.single_value(r, lhs.len(), lhs[0].span);
+                let op = self.single_value(r, lhs.len());
                 let e = if new || id.name == "_" {
                     self.define_value(op, r, "assignment")
                 } else {
@@ -396,7 +386,7 @@ impl<'a> Checker<'a> {
             Rhs::Tuple(op) => match self.tuple_results(op) {
                 Some(ts) if ts.len() == lhs.len() => ts,
                 _ => {
-                    self.assign_mismatch(lhs[0].span, lhs.len(), &rhs[0], op);
+                    self.assign_mismatch(lhs.len(), &rhs[0], op);
                     vec![invalid; lhs.len()]
                 }
             },
@@ -436,7 +426,7 @@ impl<'a> Checker<'a> {
                     StmtKind::Assign2(ls, v)
                 }
             }
-            Rhs::Tuple(op) => match self.multi_value(span, targets, lhs, op, &rhs[0]) {
+            Rhs::Tuple(op) => match self.multi_value(targets, lhs, op, &rhs[0]) {
                 Some(k) => k,
                 None => return,
             },

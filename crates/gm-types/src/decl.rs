@@ -247,13 +247,8 @@ impl<'a> Checker<'a> {
         }
         let saved_deps = std::mem::take(&mut self.deps);
         let declared = spec.ty.as_ref().map(|t| self.resolve_type(t));
-        let (types, rhs) = self.var_init(
-            &spec.names,
-            declared,
-            &spec.values,
-            spec.span,
-            "variable declaration",
-        );
+        let (types, rhs) =
+            self.var_init(&spec.names, declared, &spec.values, "variable declaration");
         let deps = std::mem::replace(&mut self.deps, saved_deps);
         let mut lhs = Vec::new();
         for (k, &i) in indices.iter().enumerate() {
@@ -293,7 +288,6 @@ impl<'a> Checker<'a> {
         names: &[ast::Ident],
         declared: Option<TypeId>,
         values: &'a [ast::Expr],
-        span: Span,
         context: &str,
     ) -> (Vec<TypeId>, Option<InitRhs>) {
         let invalid = self.types.untyped(gm_ir::Untyped::Nil);
@@ -325,7 +319,7 @@ impl<'a> Checker<'a> {
                     return (types, Some(InitRhs::Tuple(op.expr)));
                 }
                 _ => {
-                    self.assign_mismatch(span, names.len(), &values[0], &op);
+                    self.assign_mismatch(names.len(), &values[0], &op);
                     return (vec![fallback; names.len()], None);
                 }
             }
@@ -336,7 +330,7 @@ impl<'a> Checker<'a> {
                 plural(names.len(), "variable"),
                 plural(values.len(), "value")
             );
-            self.error(names[0].span, msg);
+            self.error(values[0].span, msg);
             for v in values {
                 self.expr(v);
             }
@@ -345,7 +339,7 @@ impl<'a> Checker<'a> {
         let mut types = Vec::new();
         let mut exprs = Vec::new();
         for v in values {
-            let op = self.single_value(v, names.len(), names[0].span);
+            let op = self.single_value(v, names.len());
             let e = match declared {
                 Some(d) => self.assign_value(op, d, v, context),
                 None => self.define_value(op, v, context),

@@ -177,7 +177,12 @@ impl<'a> Checker<'a> {
                     push(out, k);
                 }
             }
-            S::Assign { lhs, op, rhs } => self.assign_stmt(s, lhs, *op, rhs, out),
+            S::Assign {
+                lhs,
+                op,
+                op_span,
+                rhs,
+            } => self.assign_stmt(s, *op_span, lhs, *op, rhs, out),
             S::Var(specs) => {
                 for spec in specs {
                     self.local_var(spec, out);
@@ -806,13 +811,8 @@ impl<'a> Checker<'a> {
     /// `var names [T] = values` inside a function.
     fn local_var(&mut self, spec: &'a ast::VarSpec, out: &mut Vec<Stmt>) {
         let declared = spec.ty.as_ref().map(|t| self.resolve_type(t));
-        let (types, rhs) = self.var_init(
-            &spec.names,
-            declared,
-            &spec.values,
-            spec.span,
-            "variable declaration",
-        );
+        let (types, rhs) =
+            self.var_init(&spec.names, declared, &spec.values, "variable declaration");
         let mut lhs = Vec::new();
         for (name, &t) in spec.names.iter().zip(&types) {
             if name.name == "_" {
