@@ -75,7 +75,7 @@ pub fn parse(file: &SourceFile, style: Style) -> Result<ast::File, Failed> {
 pub fn check(file: &SourceFile, style: Style) -> Result<Program, Failed> {
     let ast = parse(file, style)?;
     let mut diags = Diagnostics::new();
-    match gm_types::check(&ast, &mut diags) {
+    match gm_types::check_source(&ast, file, &mut diags) {
         Some(p) if !diags.has_errors() => Ok(p),
         _ => {
             let list: Vec<Diagnostic> = diags.iter().cloned().collect();

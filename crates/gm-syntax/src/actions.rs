@@ -299,15 +299,17 @@ pub fn for_stmt<'a>(
     body: Block,
 ) -> PResult<'a, StmtKind> {
     if let Some(Stmt {
-        kind: StmtKind::Assign {
-            op: AssignOp::Define,
-            ..
-        },
-        span,
+        kind:
+            StmtKind::Assign {
+                op: AssignOp::Define,
+                op_span,
+                ..
+            },
+        ..
     }) = &post
     {
         return fail(
-            *span,
+            *op_span,
             "syntax error: cannot declare in post statement of for loop",
         );
     }

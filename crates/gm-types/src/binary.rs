@@ -198,41 +198,49 @@ impl<'a> Checker<'a> {
         let text = expr_string(e);
         let (xt, yt) = (x.ty(), y.ty());
         let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
-        let mut cause: Option<String> = None;
+        // Go reports a comparison error at the operand at fault: the second
+        // one for a type mismatch.
+        let mut cause: Option<(String, Span)> = None;
         let assignable = self.assignable_type(xt, yt) || self.assignable_type(yt, xt);
         if !assignable {
-            cause = Some(format!(
+            let c = format!(
                 "mismatched types {} and {}",
                 self.types.display(xt),
                 self.types.display(yt)
-            ));
+            );
+            cause = Some((c, r.span));
         } else if ordered {
-            let t = if x.is_nil() { yt } else { xt };
+            let (t, at) = if x.is_nil() {
+                (yt, r.span)
+            } else {
+                (xt, l.span)
+            };
             if !self.types.ordered(t) {
-                cause = Some(format!(
+                let c = format!(
                     "operator {} not defined on {}",
                     op.symbol(),
                     self.kind_name(t)
-                ));
+                );
+                cause = Some((c, at));
             }
         } else if x.is_nil() || y.is_nil() {
             let other = if x.is_nil() { yt } else { xt };
             if !(self.has_nil(other) || self.types.untyped_of(other) == Some(Untyped::Nil)) {
-                cause = Some(format!(
+                let c = format!(
                     "mismatched types {} and untyped nil",
                     self.types.display(other)
-                ));
+                );
+                cause = Some((c, r.span));
             } else if x.is_nil() && y.is_nil() {
-                cause = Some("operator == not defined on nil".to_string());
+                cause = Some(("operator == not defined on nil".to_string(), r.span));
             }
         } else if !self.types.comparable(xt) {
-            cause = Some(self.incomparable_cause(xt));
+            cause = Some((self.incomparable_cause(xt), l.span));
         } else if !self.types.comparable(yt) {
-            cause = Some(self.incomparable_cause(yt));
+            cause = Some((self.incomparable_cause(yt), r.span));
         }
-        if let Some(c) = cause {
-            let _ = (l, r);
-            self.error(span, format!("invalid operation: {text} ({c})"));
+        if let Some((c, at)) = cause {
+            self.error(at, format!("invalid operation: {text} ({c})"));
             return self.invalid_at(span);
         }
         let bool_ty = self.types.untyped(Untyped::Bool);

@@ -47,23 +47,13 @@ impl<'a> Checker<'a> {
             } else {
                 "too many"
             };
-            let prefix = if matches!(b, Builtin::Delete | Builtin::Panic | Builtin::Make) {
-                "invalid operation: "
-            } else {
-                ""
-            };
             let expected = max.unwrap_or(min);
             let msg = format!(
-                "{prefix}{which} arguments for {} (expected {expected}, found {})",
+                "invalid operation: {which} arguments for {} (expected {expected}, found {})",
                 expr_string(e),
                 args.len()
             );
-            let at = if args.len() > expected {
-                args[expected].span
-            } else {
-                span
-            };
-            self.error(at, msg);
+            self.error(span, msg);
             for a in args {
                 self.expr(a);
             }
@@ -334,7 +324,7 @@ impl<'a> Checker<'a> {
             let d = self.describe(&s, &args[0]);
             self.error(
                 args[0].span,
-                format!("invalid argument: first argument to append must be a slice; have {d}"),
+                format!("first argument to append must be a slice; have {d}"),
             );
             for a in &args[1..] {
                 self.expr(a);
@@ -417,13 +407,13 @@ impl<'a> Checker<'a> {
         };
         if !self.types.identical(de, se) {
             let msg = format!(
-                "arguments to copy {} and {} have different element types {} and {}",
+                "invalid argument: arguments to copy {} and {} have different element types {} and {}",
                 self.describe(&d, dst),
                 self.describe(&s, src),
                 self.types.display(de),
                 self.types.display(se)
             );
-            self.error(span, msg);
+            self.error(dst.span, msg);
             return self.invalid_op(span);
         }
         if self.types.is_untyped(s.ty()) {

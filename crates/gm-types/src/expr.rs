@@ -807,7 +807,7 @@ impl<'a> Checker<'a> {
                 if xo.mode != Mode::Variable {
                     let d = self.describe(&xo, x);
                     self.error(
-                        span,
+                        x.span,
                         format!("invalid operation: cannot take address of {d}"),
                     );
                     return self.invalid(span);
@@ -830,7 +830,7 @@ impl<'a> Checker<'a> {
                     return xo;
                 }
                 if xo.is_nil() {
-                    self.error(span, "invalid operation: cannot indirect nil");
+                    self.error(x.span, "invalid operation: cannot indirect nil");
                     return self.invalid(span);
                 }
                 match self.types.pointer_elem(xo.ty()) {
@@ -840,7 +840,7 @@ impl<'a> Checker<'a> {
                     ),
                     None => {
                         let d = self.describe(&xo, x);
-                        self.error(span, format!("invalid operation: cannot indirect {d}"));
+                        self.error(x.span, format!("invalid operation: cannot indirect {d}"));
                         self.invalid(span)
                     }
                 }
@@ -859,7 +859,7 @@ impl<'a> Checker<'a> {
                 if !ok {
                     let d = self.describe(&xo, x);
                     self.error(
-                        span,
+                        x.span,
                         format!(
                             "invalid operation: operator {} not defined on {d}",
                             op.symbol()
@@ -1001,8 +1001,13 @@ impl<'a> Checker<'a> {
                 })
                 .collect();
             let want: Vec<String> = sig.params.iter().map(|&t| self.types.display(t)).collect();
+            // Go points at the last argument (or the closing parenthesis)
+            // when some are missing, at the first extra one otherwise.
             let at = if ops.len() < sig.params.len() {
-                Span::new(span.hi as usize - 1, span.hi as usize)
+                ops.last().map_or(
+                    Span::new(span.hi as usize - 1, span.hi as usize),
+                    |(_, a)| a.span,
+                )
             } else {
                 ops[sig.params.len()].1.span
             };
@@ -1084,7 +1089,7 @@ impl<'a> Checker<'a> {
                 if self.types.is_float(xo.ty()) && v.as_f64().is_some_and(|f| f.fract() != 0.0) {
                     let d = self.describe(&xo, x);
                     self.error(
-                        span,
+                        x.span,
                         format!("cannot convert {d} to type {tname} (truncated)"),
                     );
                     return self.invalid(span);
@@ -1093,7 +1098,7 @@ impl<'a> Checker<'a> {
                     Some(nv) => Some(nv),
                     None => {
                         let value = crate::operand::const_text(v);
-                        self.error(span, format!("constant {value} overflows {tname}"));
+                        self.error(x.span, format!("constant {value} overflows {tname}"));
                         return self.invalid(span);
                     }
                 }
@@ -1124,7 +1129,7 @@ impl<'a> Checker<'a> {
             };
             if self.implicit_convert(&mut xo, target).is_err() {
                 let d = self.describe(&xo, x);
-                self.error(span, format!("cannot convert {d} to type {tname}"));
+                self.error(x.span, format!("cannot convert {d} to type {tname}"));
                 return self.invalid(span);
             }
             if xo.is_nil() {
@@ -1151,11 +1156,11 @@ impl<'a> Checker<'a> {
                             .slice_elem(t)
                             .is_some_and(|e| self.types.basic_of(e) == Some(Basic::Int32))
                 {
-                    self.error(span, "unsupported: conversions between string and []rune");
+                    self.error(x.span, "unsupported: conversions between string and []rune");
                     return self.invalid(span);
                 }
                 let d = self.describe(&xo, x);
-                self.error(span, format!("cannot convert {d} to type {tname}"));
+                self.error(x.span, format!("cannot convert {d} to type {tname}"));
                 return self.invalid(span);
             }
         };

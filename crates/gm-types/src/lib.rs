@@ -28,7 +28,7 @@ mod universe;
 use std::collections::{HashMap, HashSet};
 
 use cranelift_entity::PrimaryMap;
-use gm_diag::{Diagnostics, Span};
+use gm_diag::{Diagnostics, SourceFile, Span};
 use gm_ir::constant::ConstValue;
 use gm_ir::{Func, FuncId, Global, GlobalId, LocalId, LoopId, Program, TypeId, TypeTable};
 use gm_syntax::ast;
@@ -55,7 +55,26 @@ pub(crate) enum Entity {
 
 /// Checks a file. Returns the program when there were no errors.
 pub fn check(file: &ast::File, diags: &mut Diagnostics) -> Option<Program> {
+    check_inner(file, None, diags)
+}
+
+/// Like [`check`], with the source file at hand so that messages naming
+/// another position can say `file:line:col` as Go's do.
+pub fn check_source(
+    file: &ast::File,
+    src: &SourceFile,
+    diags: &mut Diagnostics,
+) -> Option<Program> {
+    check_inner(file, Some(src), diags)
+}
+
+fn check_inner<'a>(
+    file: &'a ast::File,
+    src: Option<&'a SourceFile>,
+    diags: &'a mut Diagnostics,
+) -> Option<Program> {
     let mut c = Checker::new(diags);
+    c.source = src;
     c.check_file(file);
     if c.diags.has_errors() {
         return None;
@@ -108,6 +127,8 @@ pub(crate) struct Checker<'a> {
     /// checked (see `builtin.rs`).
     pub builtin_stmt: Option<gm_ir::StmtKind>,
     pub unsupported_seen: HashSet<&'static str>,
+    /// The source file, when known, for messages that cite a position.
+    pub source: Option<&'a SourceFile>,
     /// Names of imported packages: uses of them are not reported again.
     pub imported: HashSet<String>,
 }
@@ -134,6 +155,7 @@ impl<'a> Checker<'a> {
             user_inits: Vec::new(),
             builtin_stmt: None,
             unsupported_seen: HashSet::new(),
+            source: None,
             imported: HashSet::new(),
         }
     }
@@ -143,6 +165,17 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a construct outside gm's subset, once per kind of construct.
+    /// ` at file:line:col` for a position, as Go's messages cite them.
+    pub fn at(&self, span: Span) -> String {
+        match self.source {
+            Some(src) => {
+                let p = src.line_col(span.lo);
+                format!(" at {}:{}:{}", src.name, p.line, p.col)
+            }
+            None => String::new(),
+        }
+    }
+
     pub fn unsupported(&mut self, span: Span, what: ast::Unsupported) {
         if self.unsupported_seen.insert(what.name()) {
             self.error(span, format!("unsupported: {}", what.name()));

@@ -304,8 +304,9 @@ impl<'a> Checker<'a> {
                 }
             }
             S::Labeled(l, inner) => {
-                if self.fc().labels.contains_key(&l.name) {
-                    self.error(l.span, format!("label {} already defined", l.name));
+                if let Some(&(prev, _)) = self.fc().labels.get(&l.name) {
+                    let at = self.at(prev);
+                    self.error(l.span, format!("label {} already defined{at}", l.name));
                 } else if l.name != "_" {
                     self.fc().labels.insert(l.name.clone(), (l.span, false));
                 }
