@@ -157,7 +157,7 @@ impl<'a> Checker<'a> {
 
     /// Go's matchTypes: converts an untyped operand to the other's type when
     /// that can work; marks both invalid (without a message) when not.
-    fn match_types(&mut self, x: &mut Operand, y: &mut Operand) {
+    pub fn match_types(&mut self, x: &mut Operand, y: &mut Operand) {
         let (xt, yt) = (x.ty(), y.ty());
         let t = &self.types;
         if !t.is_untyped(xt) && !t.is_untyped(yt) {
@@ -331,6 +331,12 @@ impl<'a> Checker<'a> {
                     let _ = self.implicit_convert(&mut y, uint);
                 }
                 Some(_) if self.types.is_integer(y.ty()) => {}
+                // A fractional untyped constant: Go says it is truncated.
+                None if self.types.is_untyped(y.ty()) && self.types.is_numeric(y.ty()) => {
+                    let uint = self.types.basic(Basic::Uint);
+                    self.convert_untyped(&mut y, uint, r);
+                    return self.invalid_at(span);
+                }
                 _ => {
                     let d = self.describe(&y, r);
                     self.error(

@@ -445,40 +445,27 @@ impl<'a> Checker<'a> {
             }
             ops.push(x);
         }
-        // All operands must share one type; untyped ones adapt to typed ones.
-        let typed = ops
-            .iter()
-            .map(|o| o.ty())
-            .find(|&t| !self.types.is_untyped(t));
-        let mut result_ty = typed.unwrap_or_else(|| {
-            ops.iter()
-                .map(|o| o.ty())
-                .max_by_key(|&t| self.types.untyped_of(t))
-                .unwrap_or(ops[0].ty())
-        });
-        for (i, a) in args.iter().enumerate() {
-            let t = ops[i].ty();
-            if self.types.is_untyped(t) {
-                if self.implicit_convert(&mut ops[i], result_ty).is_err() {
-                    let d = self.describe(&ops[i], a);
-                    let msg = format!(
-                        "cannot use {d} as {} value in argument to {}",
-                        self.types.display(result_ty),
-                        if is_max { "max" } else { "min" }
-                    );
-                    self.error(a.span, msg);
-                    return self.invalid_op(span);
-                }
-            } else if !self.types.identical(t, result_ty) {
+        // Operands must have one type: each is matched with the ones before
+        // it, untyped ones adapting to typed ones (as Go's checker does).
+        let mut acc = ops[0].clone();
+        for (i, a) in args.iter().enumerate().skip(1) {
+            let (prev_ty, this_ty) = (acc.ty(), ops[i].ty());
+            let mut this = ops[i].clone();
+            self.match_types(&mut acc, &mut this);
+            if acc.is_invalid() || this.is_invalid() || !self.types.identical(acc.ty(), this.ty()) {
                 let msg = format!(
                     "invalid argument: mismatched types {} (previous argument) and {} (type of {})",
-                    self.types.display(result_ty),
-                    self.types.display(t),
+                    self.types.display(prev_ty),
+                    self.types.display(this_ty),
                     expr_string(a)
                 );
                 self.error(a.span, msg);
                 return self.invalid_op(span);
             }
+        }
+        let mut result_ty = acc.ty();
+        for op in &mut ops {
+            let _ = self.implicit_convert(op, result_ty);
         }
         if ops.iter().all(|o| o.is_const()) {
             let vals: Vec<ConstValue> = ops
