@@ -1,6 +1,36 @@
 //! Compiles gm's lowered IR to native code with Cranelift and runs it.
+//!
+//! - [`jit`]: the module, symbol registration, declare-then-define, static
+//!   data (strings, package variables, map descriptors);
+//! - [`layout`]: how each type is represented (register leaves or memory);
+//! - [`func`]: one function's translation context and its helpers;
+//! - [`expr`], [`ops`], [`builtins`], [`stmt`]: the IR node by node;
+//! - [`inline`]: inlining of small functions into their callers;
+//! - [`maps`]: map type descriptors; [`symbols`]: runtime entry points.
+//!
+//! # Calling convention between gm functions
+//!
+//! Cranelift's native convention. A parameter of a register type passes as
+//! its leaves; of a memory type, as the address of a copy the caller made.
+//! A result of a register type returns as its leaves (Cranelift spills long
+//! result lists through its implicit return area); a result of a memory
+//! type is written through an out-pointer the caller passes first.
+
+mod builtins;
+mod expr;
+mod func;
+mod inline;
+pub mod jit;
+pub mod layout;
+mod maps;
+mod ops;
+mod stack;
+mod stmt;
+mod symbols;
 
 use gm_ir::Program;
+
+use crate::jit::{Codegen, Dump};
 
 /// How to run a program.
 #[derive(Clone, Debug, Default)]
@@ -13,18 +43,60 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub struct CodegenError(pub String);
 
+impl std::fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
 /// Compiles and runs `main`; returns the process exit status (0). A Go
 /// panic in the program exits the process with status 2.
-pub fn run(_program: &Program, _opts: &RunOptions) -> Result<i32, CodegenError> {
-    Err(CodegenError("the JIT is not built yet".into()))
+pub fn run(program: &Program, opts: &RunOptions) -> Result<i32, CodegenError> {
+    let compiled = Codegen::new(program)?.compile(Dump::None)?;
+    if let Some(seed) = opts.seed {
+        gm_runtime::set_seed(seed);
+    }
+    let entries: Vec<usize> = [compiled.rodata, compiled.init, compiled.main]
+        .into_iter()
+        .flatten()
+        .map(|p| p as usize)
+        .collect();
+    let runner = std::thread::Builder::new()
+        .name("main".into())
+        .stack_size(stack::STACK_SIZE)
+        .spawn(move || {
+            stack::set_limit_here(stack::STACK_SIZE);
+            for p in entries {
+                // SAFETY: each entry is a finalized function of the module,
+                // which outlives this thread (it is joined below), with the
+                // signature `fn()`.
+                let f = unsafe { std::mem::transmute::<usize, extern "C" fn()>(p) };
+                f();
+            }
+        })
+        .map_err(|e| CodegenError(format!("cannot start the program thread: {e}")))?;
+    let joined = runner.join();
+    gm_runtime::flush_stdout();
+    drop(compiled);
+    match joined {
+        Ok(()) => Ok(0),
+        Err(_) => Err(CodegenError("the program thread failed".into())),
+    }
+}
+
+/// Compiles every function without running anything (tests, benchmarks).
+pub fn compile(program: &Program) -> Result<jit::Compiled, CodegenError> {
+    Codegen::new(program)?.compile(Dump::None)
 }
 
 /// Cranelift IR of every function.
-pub fn dump_clif(_program: &Program) -> Result<String, CodegenError> {
-    Err(CodegenError("the JIT is not built yet".into()))
+pub fn dump_clif(program: &Program) -> Result<String, CodegenError> {
+    Ok(Codegen::new(program)?.compile(Dump::Clif)?.text)
 }
 
-/// Disassembly of every function.
-pub fn dump_asm(_program: &Program) -> Result<String, CodegenError> {
-    Err(CodegenError("the JIT is not built yet".into()))
+/// Disassembly of every function (Cranelift's VCode listing).
+pub fn dump_asm(program: &Program) -> Result<String, CodegenError> {
+    Ok(Codegen::new(program)?.compile(Dump::Asm)?.text)
 }

@@ -9,6 +9,10 @@
 //! (`bool`/`u8`/`i8` → `I8`, … , pointers → `Ptr`). A function that never
 //! returns is written `-> !`.
 
+use crate::lang::panics::*;
+use crate::lang::slice::{growslice, makeslice};
+use crate::lang::strings::*;
+use crate::lang::{GoSlice, GoString};
 use crate::map::access::{mapaccess1 as access1, mapaccess2 as access2};
 use crate::map::alg::{Fast32, Fast64, FastStr, GoStr, Slow};
 use crate::map::assign::mapassign as assign;
@@ -589,4 +593,31 @@ runtime_symbols! {
     printnl: fn();
     printlock: fn();
     printunlock: fn();
+    concatstrings: fn(*const GoString, i64, *mut GoString);
+    cmpstring: fn(*const u8, i64, *const u8, i64) -> i64;
+    memequal: fn(*const u8, *const u8, i64) -> bool;
+    slicebytetostring: fn(*const u8, i64, *mut GoString);
+    stringtoslicebyte: fn(*const u8, i64, *mut GoSlice);
+    intstring: fn(i64, *mut GoString);
+    decoderune: fn(*const u8, i64, i64, *mut i32) -> i64;
+    growslice: fn(*const u8, i64, i64, i64, i64, bool, *mut GoSlice);
+    makeslice: fn(i64, i64, i64) -> *mut u8;
+    panic_index: fn(i64, i64) -> !;
+    panic_index_u: fn(i64, i64) -> !;
+    panic_slice_alen: fn(i64, i64) -> !;
+    panic_slice_alen_u: fn(i64, i64) -> !;
+    panic_slice_acap: fn(i64, i64) -> !;
+    panic_slice_acap_u: fn(i64, i64) -> !;
+    panic_slice_b: fn(i64, i64) -> !;
+    panic_slice_b_u: fn(i64, i64) -> !;
+    panic_divide: fn() -> !;
+    panic_shift: fn() -> !;
+    panic_mem: fn() -> !;
+    stack_overflow: fn() -> !;
+    gopanic_string: fn(*const u8, i64, *const u8, i64) -> !;
+    gopanic_int: fn(*const u8, i64, i64) -> !;
+    gopanic_uint: fn(*const u8, i64, u64) -> !;
+    gopanic_float: fn(*const u8, i64, f64) -> !;
+    gopanic_bool: fn(*const u8, i64, bool) -> !;
+    gopanic_other: fn(*const u8, i64, *const u8) -> !;
 }

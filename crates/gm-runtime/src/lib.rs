@@ -56,6 +56,7 @@
 
 pub mod abi;
 pub mod alloc;
+pub mod lang;
 pub mod map;
 pub mod panic;
 pub mod print;

@@ -125,7 +125,9 @@ impl Walk<'_, '_> {
             // store to that variable.
             let mut base = &target;
             while let ExprKind::Dot(x, _) | ExprKind::Index(x, _) = &base.kind {
-                if matches!(base.kind, ExprKind::Index(..)) && self.ctx.types.array_of(x.ty).is_none() {
+                if matches!(base.kind, ExprKind::Index(..))
+                    && self.ctx.types.array_of(x.ty).is_none()
+                {
                     break;
                 }
                 base = x;

@@ -250,10 +250,10 @@ fn compare_calls(golden: &Path, dump: &str) -> Outcome {
     for line in expected.lines() {
         if let Some(name) = line.strip_prefix("func ") {
             want.push((name.trim().to_string(), Vec::new()));
-        } else if let (Some((_, calls)), call) = (want.last_mut(), line.trim()) {
-            if !call.is_empty() {
-                calls.push(call.to_string());
-            }
+        } else if let (Some((_, calls)), call) = (want.last_mut(), line.trim())
+            && !call.is_empty()
+        {
+            calls.push(call.to_string());
         }
     }
     let got = gm_driver::map_calls(dump);
@@ -265,7 +265,7 @@ fn compare_calls(golden: &Path, dump: &str) -> Outcome {
             .map(|(f, c)| format!("func {f}\n    {}\n", c.join(" ")))
             .collect()
     };
-    let diff = TextDiff::from_lines(&show(&want), &show(&got))
+    let diff = TextDiff::from_lines(show(&want), show(&got))
         .unified_diff()
         .header(&golden.display().to_string(), "gm dump walk")
         .to_string();

@@ -40,3 +40,13 @@ fn unsupported() {
 fn walk() {
     gm_test("tests/walk");
 }
+
+#[test]
+fn run() {
+    gm_test("tests/run");
+}
+
+#[test]
+fn examples() {
+    gm_test("examples");
+}

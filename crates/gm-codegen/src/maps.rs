@@ -1,0 +1,86 @@
+//! Map type descriptors for `ExprKind::TypeDesc`: one per canonical map
+//! type, built with gm-runtime's [`MapType::new`] from the key's layout and
+//! hash/equality class, and leaked so the address stays valid.
+
+use gm_ir::TypeId;
+use gm_runtime::{KeyAlg, KeyPart, KeyType, MapType};
+
+use crate::func::{R, err};
+use crate::jit::Codegen;
+use crate::layout::Kind;
+
+/// Appends the hashed parts of a value of type `t` placed at `off`:
+/// padding and blank fields are left out.
+fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
+    let info = cg.layouts.get(&cg.prog.types, t);
+    let leaf = |alg, size| KeyPart {
+        offset: off,
+        size,
+        alg,
+    };
+    match &info.kind {
+        Kind::Float { bits: 32 } => out.push(leaf(KeyAlg::Float32, 4)),
+        Kind::Float { .. } => out.push(leaf(KeyAlg::Float64, 8)),
+        Kind::String => out.push(leaf(KeyAlg::String, 16)),
+        Kind::Array { elem, len } => {
+            let esize = cg.layouts.get(&cg.prog.types, *elem).size as usize;
+            for i in 0..*len as usize {
+                parts(cg, *elem, off + i * esize, out);
+            }
+        }
+        Kind::Struct { fields } => {
+            for f in fields {
+                if !f.blank {
+                    parts(cg, f.ty, off + f.off as usize, out);
+                }
+            }
+        }
+        _ => {
+            if info.size > 0 {
+                // Adjacent plain memory is one part.
+                if let Some(last) = out.last_mut()
+                    && last.alg == KeyAlg::Mem
+                    && last.offset + last.size == off
+                {
+                    last.size += info.size as usize;
+                    return;
+                }
+                out.push(leaf(KeyAlg::Mem, info.size as usize));
+            }
+        }
+    }
+}
+
+/// The key description of a map key type.
+pub fn key_type(cg: &mut Codegen<'_>, k: TypeId) -> KeyType {
+    let info = cg.layouts.get(&cg.prog.types, k);
+    let (size, align) = (info.size as usize, info.align as usize);
+    match &info.kind {
+        Kind::Float { bits: 32 } => KeyType::float32(),
+        Kind::Float { .. } => KeyType::float64(),
+        Kind::String => KeyType::string(),
+        Kind::Array { .. } | Kind::Struct { .. } => {
+            let mut ps = Vec::new();
+            parts(cg, k, 0, &mut ps);
+            match ps.as_slice() {
+                [p] if p.alg == KeyAlg::Mem && p.offset == 0 && p.size == size => {
+                    KeyType::mem(size, align)
+                }
+                [] if size == 0 => KeyType::mem(0, align),
+                _ => KeyType::parts(size, align, ps),
+            }
+        }
+        _ => KeyType::mem(size, align),
+    }
+}
+
+/// Builds and leaks the descriptor of map type `t`; returns its address.
+pub fn descriptor(cg: &mut Codegen<'_>, t: TypeId) -> R<u64> {
+    let Some((k, v)) = cg.prog.types.map_types(t) else {
+        return err("internal: type descriptor of a non-map type");
+    };
+    let key = key_type(cg, k);
+    let elem = cg.layouts.get(&cg.prog.types, v);
+    let mt = MapType::new(key, elem.size as usize, elem.align as usize);
+    Ok(Box::leak(Box::new(mt)) as *const MapType as u64)
+}
