@@ -424,7 +424,8 @@ impl<'a> Checker<'a> {
         Some(match (op, v) {
             (UnOp::Plus, v) => v.clone(),
             (UnOp::Neg, ConstValue::Int(i)) => ConstValue::Int(i.checked_neg()?),
-            (UnOp::Neg, ConstValue::Float(f)) => ConstValue::Float(-f),
+            // Constants are exact: there is no negative zero.
+            (UnOp::Neg, ConstValue::Float(f)) => ConstValue::Float(-f + 0.0),
             (UnOp::Not, ConstValue::Bool(b)) => ConstValue::Bool(!b),
             (UnOp::BitNot, ConstValue::Int(i)) => match self.types.basic_of(ty) {
                 Some(b) if b.is_unsigned() => ConstValue::Int(!i & int_range(b).1),
@@ -481,7 +482,8 @@ pub(crate) fn fold_binary(
         BinOp::Div => x / y,
         _ => return None,
     };
-    r.is_finite().then_some(Float(r))
+    // `+ 0.0` turns a negative zero into zero: constants have none.
+    r.is_finite().then_some(Float(r + 0.0))
 }
 
 fn compare(op: BinOp, a: &ConstValue, b: &ConstValue) -> bool {

@@ -668,13 +668,16 @@ impl Order<'_, '_> {
         self.copy_expr(e)
     }
 
+    /// Go's addressability: variables, pointer indirections, slice
+    /// elements, and fields or array elements of addressable operands (a
+    /// string's bytes are not addressable).
     fn addressable(&self, e: &Expr) -> bool {
+        let types = &*self.ctx.types;
         match &e.kind {
             ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::DotPtr(..) => true,
             ExprKind::Dot(x, _) => self.addressable(x),
-            ExprKind::Index(x, _) => {
-                self.ctx.types.slice_elem(x.ty).is_some() || self.addressable(x)
-            }
+            ExprKind::Index(x, _) if types.slice_elem(x.ty).is_some() => true,
+            ExprKind::Index(x, _) if types.array_of(x.ty).is_some() => self.addressable(x),
             _ => false,
         }
     }
