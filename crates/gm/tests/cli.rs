@@ -1,0 +1,131 @@
+//! The `gm` command's behaviour: exit statuses, diagnostics on stderr, and
+//! each subcommand on a small program.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn gm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gm"))
+        .args(args)
+        .output()
+        .expect("gm runs")
+}
+
+/// Writes a program to a fresh file in the target directory.
+fn program(name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("writes the program");
+    path
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn compile_errors_show_position_source_line_and_caret() {
+    let path = program("unused.gm", "package main\n\nfunc main() {\n\tx := 1\n}\n");
+    let p = path.to_str().expect("utf-8 path");
+    let out = gm(&["check", p]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!("{p}:4:2: declared and not used: x\n")),
+        "{err}"
+    );
+    assert!(err.contains("x := 1"), "{err}");
+    assert!(err.contains('^'), "{err}");
+    let short = gm(&["check", "--diag", "short", p]);
+    assert_eq!(
+        stderr(&short),
+        format!("{p}:4:2: declared and not used: x\n")
+    );
+}
+
+#[test]
+fn a_clean_program_checks_and_runs() {
+    let path = program(
+        "ok.gm",
+        "package main\n\nfunc main() {\n\tm := map[string]int{\"a\": 1}\n\tm[\"a\"] += 41\n\tprintln(m[\"a\"], len(m))\n}\n",
+    );
+    let p = path.to_str().expect("utf-8 path");
+    assert_eq!(gm(&["check", p]).status.code(), Some(0));
+    let run = gm(&["run", p]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(stdout(&run), "42 1\n");
+}
+
+#[test]
+fn a_go_panic_flushes_output_and_exits_2() {
+    let path = program(
+        "panic.gm",
+        "package main\n\nfunc main() {\n\tprint(\"before \")\n\tvar m map[int]int\n\tm[1] = 2\n}\n",
+    );
+    let out = gm(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "before ");
+    assert!(
+        stderr(&out).starts_with("panic: assignment to entry in nil map\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn dumps_name_runtime_calls() {
+    let path = program(
+        "dump.gm",
+        "package main\n\nfunc get(m map[int]int, k int) int {\n\treturn m[k]\n}\n\nfunc main() {\n\tprintln(get(nil, 1))\n}\n",
+    );
+    let p = path.to_str().expect("utf-8 path");
+    let walk = stdout(&gm(&["dump", "walk", p]));
+    assert!(
+        walk.contains("func get(m map[int]int, k int) int\n"),
+        "{walk}"
+    );
+    assert!(
+        walk.contains("mapaccess1_fast64(&type:map[int]int, m, uint64(k))"),
+        "{walk}"
+    );
+    let diff = stdout(&gm(&["dump", "walk", "--diff", p]));
+    assert!(
+        diff.contains("// get: before walk") && diff.contains("// get: after walk"),
+        "{diff}"
+    );
+    let typed = stdout(&gm(&["dump", "typed", p]));
+    assert!(typed.contains("INDEXMAP int"), "{typed}");
+    let clif = gm(&["dump", "clif", p]);
+    assert_eq!(clif.status.code(), Some(0), "{}", stderr(&clif));
+    assert!(stdout(&clif).contains("function"), "{}", stdout(&clif));
+}
+
+#[test]
+fn unreadable_input_is_an_error_not_a_crash() {
+    let out = gm(&["check", "/nonexistent/x.gm"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/nonexistent/x.gm"),
+        "{}",
+        stderr(&out)
+    );
+
+    let path = program("binary.gm", "");
+    std::fs::write(&path, [0x70u8, 0xff, 0xfe, 0x00, 0x41]).expect("writes bytes");
+    let out = gm(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("invalid UTF-8 encoding"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(gm(&["frobnicate"]).status.code(), Some(2));
+}
