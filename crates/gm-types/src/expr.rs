@@ -1090,7 +1090,7 @@ impl<'a> Checker<'a> {
                     let d = self.describe(&xo, x);
                     self.error(
                         x.span,
-                        format!("cannot convert {d} to type {tname} (truncated)"),
+                        format!("cannot convert {d} to type {tname}"),
                     );
                     return self.invalid(span);
                 }
