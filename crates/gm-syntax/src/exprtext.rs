@@ -142,11 +142,11 @@ fn write_expr(s: &mut String, e: &Expr) {
             }
             s.push(')');
         }
-        ExprKind::Composite { ty, .. } => {
+        ExprKind::Composite { ty, elems, .. } => {
             if let Some(t) = ty {
                 write_expr(s, t);
             }
-            s.push_str("{…}");
+            s.push_str(if elems.is_empty() { "{}" } else { "{…}" });
         }
         ExprKind::Type(t) => write_type(s, t),
         ExprKind::Unsupported(_) => s.push_str("<unsupported>"),

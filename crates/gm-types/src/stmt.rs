@@ -354,6 +354,11 @@ impl<'a> Checker<'a> {
     }
 
     fn incdec(&mut self, s: &'a ast::Stmt, x: &'a ast::Expr, inc: bool) -> Option<StmtKind> {
+        // `x++` reads x: it counts as a use.
+        let lhs = self.value(x).expr;
+        if self.is_invalid(lhs.ty) {
+            return None;
+        }
         let lhs = self.lhs_expr(x)?;
         let text = format!("{}{}", expr_string(x), if inc { "++" } else { "--" });
         if !self.types.is_numeric(lhs.ty) {
