@@ -17,7 +17,7 @@ impl<'a> Checker<'a> {
         let inner = crate::expr::strip_parens(x);
         if let A::Ident(name) = &inner.kind {
             if name == "_" {
-                let t = self.untyped_nil();
+                let t = self.invalid_type();
                 return Some(Expr::new(ExprKind::Blank, t, x.span));
             }
             if let Some(Entity::Local(id)) = self.lookup(name, x.span) {
@@ -55,7 +55,7 @@ impl<'a> Checker<'a> {
             self.assign_mismatch(vars, r, &op);
             return Operand::new(
                 Mode::Invalid,
-                Expr::new(ExprKind::Zero, self.untyped_nil(), r.span),
+                Expr::new(ExprKind::Zero, self.invalid_type(), r.span),
             );
         }
         self.require_value(op, r)
@@ -369,7 +369,7 @@ impl<'a> Checker<'a> {
                 } else {
                     let t = match scope_has(self, &id.name) {
                         Some(Entity::Local(l)) => self.func().locals[l].ty,
-                        _ => self.untyped_nil(),
+                        _ => self.invalid_type(),
                     };
                     self.assign_value(op, t, r, "assignment")
                 };
@@ -377,7 +377,7 @@ impl<'a> Checker<'a> {
             }
             Rhs::Each(v)
         };
-        let invalid = self.untyped_nil();
+        let invalid = self.invalid_type();
         let types: Vec<gm_ir::TypeId> = match &values {
             Rhs::Each(v) => v.iter().map(|e| e.ty).collect(),
             Rhs::Tuple(op) if op.mode == Mode::MapIndex && lhs.len() == 2 => {

@@ -121,7 +121,7 @@ impl<'a> Checker<'a> {
         self.require_value(op, e)
     }
 
-    pub fn require_value(&mut self, op: Operand, e: &'a ast::Expr) -> Operand {
+    pub fn require_value(&mut self, op: Operand, e: &ast::Expr) -> Operand {
         let msg = match &op.mode {
             Mode::Type(_) => Some(format!("{} (type) is not an expression", expr_string(e))),
             Mode::Builtin(b) => Some(format!(
@@ -392,7 +392,7 @@ impl<'a> Checker<'a> {
         if op.is_invalid() || self.is_invalid(target) {
             return op.expr;
         }
-        let mut op = self.require_value_owned(op, src);
+        let mut op = self.require_value(op, src);
         if op.is_invalid() {
             return op.expr;
         }
@@ -424,36 +424,10 @@ impl<'a> Checker<'a> {
         op.expr
     }
 
-    fn require_value_owned(&mut self, op: Operand, src: &ast::Expr) -> Operand {
-        // `src` is only used for messages; reborrow it for the checker.
-        let src: &ast::Expr = src;
-        let msg = match &op.mode {
-            Mode::Type(_) => Some(format!("{} (type) is not an expression", expr_string(src))),
-            Mode::Builtin(b) => Some(format!(
-                "{} (built-in function {}) must be called",
-                expr_string(src),
-                b.name()
-            )),
-            Mode::NoValue => Some(format!("{} (no value) used as value", expr_string(src))),
-            Mode::Func(_) => {
-                self.unsupported(src.span, Unsupported::FunctionValues);
-                return self.invalid(src.span);
-            }
-            _ => None,
-        };
-        match msg {
-            Some(m) => {
-                self.error(src.span, m);
-                self.invalid(src.span)
-            }
-            None => op,
-        }
-    }
-
     /// The value of `x := e` / `var x = e`: untyped values take their
     /// default type; `nil` has none.
     pub fn define_value(&mut self, op: Operand, src: &ast::Expr, context: &str) -> Expr {
-        let mut op = self.require_value_owned(op, src);
+        let mut op = self.require_value(op, src);
         if op.is_invalid() {
             return op.expr;
         }
@@ -1088,10 +1062,7 @@ impl<'a> Checker<'a> {
             {
                 if self.types.is_float(xo.ty()) && v.as_f64().is_some_and(|f| f.fract() != 0.0) {
                     let d = self.describe(&xo, x);
-                    self.error(
-                        x.span,
-                        format!("cannot convert {d} to type {tname}"),
-                    );
+                    self.error(x.span, format!("cannot convert {d} to type {tname}"));
                     return self.invalid(span);
                 }
                 match representable(v, b) {

@@ -157,7 +157,8 @@ impl<'a> Checker<'a> {
             });
         }
         for &f in &self.user_inits.clone() {
-            let call = Expr::new(ExprKind::Call(f, vec![]), self.untyped_nil(), Span::DUMMY);
+            let void = self.types.tuple(vec![]);
+            let call = Expr::new(ExprKind::Call(f, vec![]), void, Span::DUMMY);
             body.push(Stmt {
                 kind: StmtKind::Expr(call),
                 span: Span::DUMMY,

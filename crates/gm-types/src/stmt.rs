@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use gm_diag::Span;
 use gm_ir::{
     Basic, Case, Expr, ExprKind, Func, FuncId, LocalId, LocalKind, LoopId, RangeKind, Stmt,
-    StmtKind, TypeId, Untyped,
+    StmtKind, TypeId,
 };
 use gm_syntax::ast::{self, StmtKind as S, Unsupported};
 
@@ -838,11 +838,6 @@ impl<'a> Checker<'a> {
                 span: spec.span,
             });
         }
-    }
-
-    /// The untyped-nil type: used for operands whose type is unknown.
-    pub fn untyped_nil(&self) -> TypeId {
-        self.types.untyped(Untyped::Nil)
     }
 }
 
