@@ -5,7 +5,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Module;
-use gm_ir::{Expr, SliceKind, TypeId};
+use gm_ir::{Expr, ExprKind, SliceKind, TypeId};
 
 use crate::func::{FnCx, PTR, R, Val, err};
 use crate::layout::Kind;
@@ -298,18 +298,31 @@ impl FnCx<'_, '_> {
         )
     }
 
-    pub fn str_to_bytes(&mut self, x: &Expr) -> R<Val> {
+    /// A conversion the runtime performs: the operand's two words go in,
+    /// then `extra`, and the result comes back through an out-pointer of
+    /// `out_words` words.
+    pub fn convert_via(
+        &mut self,
+        x: &Expr,
+        func: &str,
+        extra: &[Value],
+        out_words: usize,
+    ) -> R<Val> {
         let s = self.expr(x)?.words(2)?;
-        let out = self.temp(24);
-        self.call_rt("stringtoslicebyte", &[s[0], s[1], out])?;
-        Ok(self.load_words(out, 3))
+        let out = self.temp(8 * out_words as u64);
+        let mut args = vec![s[0], s[1]];
+        args.extend_from_slice(extra);
+        args.push(out);
+        self.call_rt(func, &args)?;
+        Ok(self.load_words(out, out_words))
     }
 
-    pub fn bytes_to_str(&mut self, x: &Expr) -> R<Val> {
-        let s = self.expr(x)?.words(2)?;
-        let out = self.temp(16);
-        self.call_rt("slicebytetostring", &[s[0], s[1], out])?;
-        Ok(self.load_words(out, 2))
+    /// `[]byte(s)` or `[]rune(s)`: Go sizes the result of converting a
+    /// constant exactly, anything else by its allocation size class.
+    pub fn str_to_slice(&mut self, x: &Expr, func: &str) -> R<Val> {
+        let exact = matches!(x.kind, ExprKind::Const(_));
+        let exact = self.b.ins().iconst(types::I8, i64::from(exact));
+        self.convert_via(x, func, &[exact], 3)
     }
 
     pub fn rune_to_str(&mut self, x: &Expr) -> R<Val> {

@@ -278,6 +278,8 @@ impl Dumper<'_> {
             ExprKind::ConvNop(_) => "CONVNOP".to_string(),
             ExprKind::StrToBytes(_) => "STR2BYTES".to_string(),
             ExprKind::BytesToStr(_) => "BYTES2STR".to_string(),
+            ExprKind::StrToRunes(_) => "STR2RUNES".to_string(),
+            ExprKind::RunesToStr(_) => "RUNES2STR".to_string(),
             ExprKind::RuneToStr(_) => "RUNESTR".to_string(),
             ExprKind::MapLit(..) => "MAPLIT".to_string(),
             ExprKind::SliceLit(_) => "SLICELIT".to_string(),

@@ -23,7 +23,8 @@
 //!   `MinMax` [OMIN OMAX]
 //! - `Conv` [OCONV] numeric conversion, `ConvNop` [OCONVNOP] same
 //!   representation, `StrToBytes` [OSTR2BYTES], `BytesToStr` [OBYTES2STR],
-//!   `RuneToStr` [ORUNESTR]
+//!   `StrToRunes` [OSTR2RUNES], `RunesToStr` [ORUNES2STR], `RuneToStr`
+//!   [ORUNESTR]
 //! - `MapLit` [OMAPLIT], `SliceLit` [OSLICELIT], `ArrayLit` [OARRAYLIT],
 //!   `StructLit` [OSTRUCTLIT], `PtrLit` [OPTRLIT] `&T{…}`
 //! - `Init` an expression with statements that run first, each time it is
@@ -239,6 +240,8 @@ pub enum ExprKind {
     ConvNop(Box<Expr>),
     StrToBytes(Box<Expr>),
     BytesToStr(Box<Expr>),
+    StrToRunes(Box<Expr>),
+    RunesToStr(Box<Expr>),
     RuneToStr(Box<Expr>),
     /// `map[K]V{k: v, …}`; the number is how many entries the order pass
     /// moved out as separate assignments (they still count in the hint).
@@ -388,6 +391,8 @@ impl Expr {
             | ExprKind::ConvNop(a)
             | ExprKind::StrToBytes(a)
             | ExprKind::BytesToStr(a)
+            | ExprKind::StrToRunes(a)
+            | ExprKind::RunesToStr(a)
             | ExprKind::RuneToStr(a)
             | ExprKind::PtrLit(a)
             | ExprKind::Reinterpret(a)
@@ -442,6 +447,8 @@ impl Expr {
             | ExprKind::ConvNop(a)
             | ExprKind::StrToBytes(a)
             | ExprKind::BytesToStr(a)
+            | ExprKind::StrToRunes(a)
+            | ExprKind::RunesToStr(a)
             | ExprKind::RuneToStr(a)
             | ExprKind::PtrLit(a)
             | ExprKind::Reinterpret(a)

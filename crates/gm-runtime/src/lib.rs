@@ -61,6 +61,7 @@ pub mod map;
 pub mod panic;
 pub mod print;
 pub mod rand;
+pub mod size_class;
 pub mod testing;
 
 pub use abi::{AbiType, SYMBOLS, Symbol};

@@ -1116,20 +1116,6 @@ impl<'a> Checker<'a> {
         let kind = match self.conversion_kind(from, t) {
             Some(k) => k,
             None => {
-                if self.types.is_string(t)
-                    && self
-                        .types
-                        .slice_elem(from)
-                        .is_some_and(|e| self.types.basic_of(e) == Some(Basic::Int32))
-                    || self.types.is_string(from)
-                        && self
-                            .types
-                            .slice_elem(t)
-                            .is_some_and(|e| self.types.basic_of(e) == Some(Basic::Int32))
-                {
-                    self.error(x.span, "unsupported: conversions between string and []rune");
-                    return self.invalid(span);
-                }
                 let d = self.describe(&xo, x);
                 self.error(x.span, format!("cannot convert {d} to type {tname}"));
                 return self.invalid(span);
@@ -1142,6 +1128,8 @@ impl<'a> Checker<'a> {
             ConvKind::StrToBytes => ExprKind::StrToBytes(inner),
             ConvKind::BytesToStr => ExprKind::BytesToStr(inner),
             ConvKind::RuneToStr => ExprKind::RuneToStr(inner),
+            ConvKind::StrToRunes => ExprKind::StrToRunes(inner),
+            ConvKind::RunesToStr => ExprKind::RunesToStr(inner),
         };
         Operand::new(Mode::Value, Expr::new(kind, t, span))
     }
@@ -1161,10 +1149,10 @@ impl<'a> Checker<'a> {
         {
             return Some(ConvKind::Nop);
         }
-        let is_bytes = |x: TypeId| {
-            t.slice_elem(x)
-                .is_some_and(|e| t.basic_of(e) == Some(Basic::Uint8))
-        };
+        let slice_of =
+            |x: TypeId, b: Basic| t.slice_elem(x).is_some_and(|e| t.basic_of(e) == Some(b));
+        let is_bytes = |x: TypeId| slice_of(x, Basic::Uint8);
+        let is_runes = |x: TypeId| slice_of(x, Basic::Int32);
         if t.is_string(to) && t.is_integer(from) {
             return Some(ConvKind::RuneToStr);
         }
@@ -1173,6 +1161,12 @@ impl<'a> Checker<'a> {
         }
         if t.is_string(from) && is_bytes(to) {
             return Some(ConvKind::StrToBytes);
+        }
+        if t.is_string(to) && is_runes(from) {
+            return Some(ConvKind::RunesToStr);
+        }
+        if t.is_string(from) && is_runes(to) {
+            return Some(ConvKind::StrToRunes);
         }
         None
     }
@@ -1184,6 +1178,8 @@ enum ConvKind {
     StrToBytes,
     BytesToStr,
     RuneToStr,
+    StrToRunes,
+    RunesToStr,
 }
 
 pub(crate) fn strip_parens(e: &ast::Expr) -> &ast::Expr {

@@ -532,7 +532,14 @@ impl Printer<'_> {
                 if *is_max { "max" } else { "min" },
                 self.list(args)
             ),
-            ExprKind::Conv(x) | ExprKind::ConvNop(x) | ExprKind::Reinterpret(x) => {
+            ExprKind::Conv(x)
+            | ExprKind::ConvNop(x)
+            | ExprKind::Reinterpret(x)
+            | ExprKind::StrToBytes(x)
+            | ExprKind::StrToRunes(x)
+            | ExprKind::BytesToStr(x)
+            | ExprKind::RunesToStr(x)
+            | ExprKind::RuneToStr(x) => {
                 let t = self.ty(ty);
                 // `(*T)(x)`: a pointer type in a conversion needs parentheses.
                 if t.starts_with('*') {
@@ -541,8 +548,6 @@ impl Printer<'_> {
                     format!("{t}({})", self.expr(x))
                 }
             }
-            ExprKind::StrToBytes(x) => format!("[]byte({})", self.expr(x)),
-            ExprKind::BytesToStr(x) | ExprKind::RuneToStr(x) => format!("string({})", self.expr(x)),
             ExprKind::MapLit(items, _) => {
                 let items: Vec<String> = items
                     .iter()

@@ -508,7 +508,8 @@ impl Order<'_, '_> {
             | ExprKind::MakeSlice(..)
             | ExprKind::MinMax(..)
             | ExprKind::New
-            | ExprKind::StrToBytes(_) => {
+            | ExprKind::StrToBytes(_)
+            | ExprKind::StrToRunes(_) => {
                 let e = self.call(e);
                 if assigned_to_name {
                     e

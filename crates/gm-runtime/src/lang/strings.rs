@@ -1,10 +1,10 @@
 //! Strings: concatenation, comparison, conversions to and from `[]byte`
 //! and runes, and rune decoding for `range` (Go: `runtime/string.go`).
 
-use super::slice::roundupsize;
 use super::utf8::{decode_rune, encode_rune};
 use super::{GoSlice, GoString, bytes, new_string};
 use crate::alloc;
+use crate::size_class::roundupsize;
 
 /// Go: `runtime.concatstrings`: the concatenation of `n` strings stored
 /// as consecutive `GoString`s at `parts`, written to `out`.
@@ -78,25 +78,76 @@ pub unsafe extern "C" fn slicebytetostring(p: *const u8, n: i64, out: *mut GoStr
     unsafe { out.write(new_string(bytes(p, n))) };
 }
 
-/// Go: `runtime.stringtoslicebyte`: `[]byte(s)`, with the capacity rounded
-/// up to the allocation size class as Go's `rawbyteslice` does.
+/// A fresh slice holding `items`. Its capacity is exact when `exact` (Go
+/// sizes the array of a constant string's conversion exactly), else rounded
+/// up to the allocation size class as Go's `rawbyteslice` and
+/// `rawruneslice` do.
+fn slice_of<T: Copy>(items: &[T], exact: bool) -> GoSlice {
+    let size = std::mem::size_of::<T>();
+    let cap = if exact {
+        items.len()
+    } else {
+        roundupsize(std::mem::size_of_val(items), true) / size
+    };
+    let dst = alloc::alloc_zeroed(cap * size, std::mem::align_of::<T>());
+    // SAFETY: `dst` has room for `cap >= items.len()` elements of `T`.
+    unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), dst.cast::<T>(), items.len()) };
+    GoSlice {
+        ptr: dst,
+        len: items.len() as i64,
+        cap: cap as i64,
+    }
+}
+
+/// Go: `runtime.stringtoslicebyte`: `[]byte(s)`; `exact` when `s` is a
+/// constant.
 ///
 /// # Safety
 /// The string is valid; `out` is writable.
-pub unsafe extern "C" fn stringtoslicebyte(p: *const u8, n: i64, out: *mut GoSlice) {
+pub unsafe extern "C" fn stringtoslicebyte(p: *const u8, n: i64, exact: bool, out: *mut GoSlice) {
     // SAFETY: forwarded.
     let b = unsafe { bytes(p, n) };
-    let cap = roundupsize(b.len(), true);
-    let dst = alloc::alloc_zeroed(cap, 1);
-    // SAFETY: `dst` has room for `cap >= b.len()` bytes.
-    unsafe {
-        std::ptr::copy_nonoverlapping(b.as_ptr(), dst, b.len());
-        out.write(GoSlice {
-            ptr: dst,
-            len: b.len() as i64,
-            cap: cap as i64,
-        });
+    // SAFETY: `out` is writable.
+    unsafe { out.write(slice_of(b, exact)) };
+}
+
+/// Go: `runtime.stringtoslicerune`: `[]rune(s)`, decoding UTF-8 (an invalid
+/// byte is U+FFFD); `exact` when `s` is a constant.
+///
+/// # Safety
+/// The string is valid; `out` is writable.
+pub unsafe extern "C" fn stringtoslicerune(p: *const u8, n: i64, exact: bool, out: *mut GoSlice) {
+    // SAFETY: forwarded.
+    let b = unsafe { bytes(p, n) };
+    let mut runes = Vec::new();
+    let mut k = 0;
+    while k < b.len() {
+        let (r, next) = decode_rune(b, k);
+        runes.push(r);
+        k = next;
     }
+    // SAFETY: `out` is writable.
+    unsafe { out.write(slice_of(&runes, exact)) };
+}
+
+/// Go: `runtime.slicerunetostring`: `string(rs)`, encoding each rune as
+/// UTF-8 (an invalid rune becomes U+FFFD).
+///
+/// # Safety
+/// `p` points to `n` readable runes (or `n <= 0`); `out` is writable.
+pub unsafe extern "C" fn slicerunetostring(p: *const i32, n: i64, out: *mut GoString) {
+    let runes: &[i32] = if n <= 0 {
+        &[]
+    } else {
+        // SAFETY: the caller passes `n` runes.
+        unsafe { std::slice::from_raw_parts(p, n as usize) }
+    };
+    let mut text = Vec::with_capacity(runes.len());
+    for &r in runes {
+        encode_rune(i64::from(r), &mut text);
+    }
+    // SAFETY: `out` is writable.
+    unsafe { out.write(new_string(&text)) };
 }
 
 /// Every ASCII byte, for one-byte strings.
@@ -222,7 +273,7 @@ mod tests {
             cap: 0,
         };
         // SAFETY: a valid string and a writable out.
-        unsafe { stringtoslicebyte(b"hello".as_ptr(), 5, &mut s) };
+        unsafe { stringtoslicebyte(b"hello".as_ptr(), 5, false, &mut s) };
         assert_eq!((s.len, s.cap), (5, 8));
         let mut out = GoString::EMPTY;
         // SAFETY: the slice holds `len` bytes; `out` is writable.
@@ -234,6 +285,34 @@ mod tests {
         assert_eq!(rune_string(127), "\u{7f}");
         assert_eq!(rune_string(-1), "\u{FFFD}");
         assert_eq!(rune_string(0x110000), "\u{FFFD}");
+    }
+
+    #[test]
+    fn rune_conversions() {
+        let mut s = GoSlice {
+            ptr: std::ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        };
+        let src = b"h\xc3\xa9!\xff\xff";
+        // SAFETY: a valid string and a writable out.
+        unsafe { stringtoslicerune(src.as_ptr(), src.len() as i64, false, &mut s) };
+        // Five runes are 20 bytes, which round up to the 24-byte class.
+        assert_eq!((s.len, s.cap), (5, 6));
+        // SAFETY: the slice holds `len` runes.
+        let runes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<i32>(), 5) };
+        assert_eq!(runes, [0x68, 0xe9, 0x21, 0xFFFD, 0xFFFD]);
+        // SAFETY: as above.
+        unsafe { stringtoslicerune(src.as_ptr(), 2, true, &mut s) };
+        assert_eq!((s.len, s.cap), (2, 2));
+        let mut out = GoString::EMPTY;
+        let back = [0x41, 0xe9, -1, 0xD800, 0x10FFFF];
+        // SAFETY: `back` holds five runes; `out` is writable.
+        unsafe { slicerunetostring(back.as_ptr(), 5, &mut out) };
+        assert_eq!(text(out), "A\u{e9}\u{FFFD}\u{FFFD}\u{10FFFF}");
+        // SAFETY: no runes are read.
+        unsafe { slicerunetostring(std::ptr::null(), 0, &mut out) };
+        assert_eq!(text(out), "");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::{DATA_OFFSET, EMPTY_ONE, MIN_TOP_HASH, bucket_shift};
 use crate::alloc::{self, PtrVec};
 use crate::panic::{fatal, msg};
 use crate::rand;
+use crate::size_class::roundupsize;
 
 /// A map header (Go: `runtime.hmap`), 48 bytes in Go's field order. The JIT
 /// reads `count` for `len(m)` and writes `buckets`/`hash0` of stack maps.
@@ -353,34 +354,6 @@ pub unsafe fn newoverflow(t: &MapType, h: &mut Hmap, b: *mut u8) -> *mut u8 {
 
 // ---- creation --------------------------------------------------------------
 
-/// Go's allocation size classes (bytes), used to round preallocated overflow
-/// space up the way Go's allocator would (`runtime.roundupsize`).
-const SIZE_CLASSES: [u32; 68] = [
-    0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320,
-    352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792,
-    2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728,
-    10240, 10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672,
-    32768,
-];
-const PAGE_SIZE: usize = 8192;
-
-/// The size Go's allocator would really hand out for `size` bytes of
-/// pointer-free memory. (The descriptor does not say whether an elem holds
-/// pointers, so gm always rounds as for pointer-free buckets; this only
-/// changes how many spare overflow buckets an array carries.)
-pub fn roundupsize(size: usize) -> usize {
-    if size <= 32768 {
-        // The table is sorted; the first class that fits.
-        for &c in SIZE_CLASSES.iter().skip(1) {
-            if c as usize >= size {
-                return c as usize;
-            }
-        }
-    }
-    size.checked_add(PAGE_SIZE - 1)
-        .map_or(size, |s| s & !(PAGE_SIZE - 1))
-}
-
 /// Number of buckets (including preallocated overflow ones) in an array for
 /// 2^b buckets.
 pub fn bucket_array_len(t: &MapType, b: u8) -> usize {
@@ -389,7 +362,10 @@ pub fn bucket_array_len(t: &MapType, b: u8) -> usize {
     if b >= 4 {
         n += bucket_shift(b - 4);
         let sz = t.bucket_size * n;
-        let up = roundupsize(sz);
+        // The descriptor does not say whether an elem holds pointers, so
+        // this rounds as for pointer-free buckets; it only changes how many
+        // spare overflow buckets an array carries.
+        let up = roundupsize(sz, true);
         if up != sz {
             n = up / t.bucket_size;
         }
