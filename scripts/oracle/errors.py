@@ -44,12 +44,13 @@ FOLDERS = ("typed", "errorcheck", "unsupported")
 HEADERS = {"typed": "// typed", "errorcheck": "// errorcheck", "unsupported": "// errorcheck"}
 
 # Construct names an unsupported/ file may announce (LANGUAGE.md, "Out of scope").
-UNSUPPORTED = {
-    "imports", "goroutines", "channels", "select", "defer", "goto", "fallthrough",
-    "interfaces", "type switches", "type assertions", "methods", "generics",
-    "closures", "function values", "complex numbers", "struct embedding",
-    "struct tags", "recover", "variadic functions",
-}
+def unsupported_names():
+    """The construct names gm's `unsupported: <construct>` errors use."""
+    ast = (common.REPO / "crates/gm-syntax/src/ast.rs").read_text(encoding="utf-8")
+    return set(re.findall(r'Unsupported::\w+ => "([^"]+)"', ast))
+
+
+UNSUPPORTED = unsupported_names()
 
 ERROR_RX = re.compile(r"// ERROR (.*)")
 QUOTES_RX = re.compile(r'"([^"]*)"')
@@ -177,7 +178,8 @@ def check_with_go(go, path, folder):
 
 
 def check_with_gm(gm, path, folder):
-    res = subprocess.run([gm, "check", str(path)], capture_output=True, text=True)
+    res = subprocess.run([gm, "check", "--diag", "short", str(path)],
+                         capture_output=True, text=True)
     if folder == "typed":
         if res.returncode != 0:
             return [f"{path}: gm check exited {res.returncode}: {res.stderr.strip()!r}"]

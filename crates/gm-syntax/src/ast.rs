@@ -160,6 +160,9 @@ pub enum Unsupported {
     VariadicFunctions,
     FullSliceExpressions,
     TypeAliases,
+    /// `append(g())` and friends; `print`/`println` and user functions
+    /// accept them.
+    MultiValueBuiltinArgs,
 }
 
 impl Unsupported {
@@ -186,6 +189,7 @@ impl Unsupported {
             Unsupported::VariadicFunctions => "variadic functions",
             Unsupported::FullSliceExpressions => "full slice expressions",
             Unsupported::TypeAliases => "type aliases",
+            Unsupported::MultiValueBuiltinArgs => "multiple-value built-in arguments",
         }
     }
 }

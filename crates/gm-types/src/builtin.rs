@@ -8,7 +8,7 @@
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
 use gm_ir::{Basic, Expr, ExprKind, StmtKind, Type};
-use gm_syntax::ast;
+use gm_syntax::ast::{self, Unsupported};
 
 use crate::operand::{Mode, Operand};
 use crate::{Builtin, Checker};
@@ -41,8 +41,15 @@ impl<'a> Checker<'a> {
             );
             return self.invalid_op(span);
         }
-        if args.len() < min || max.is_some_and(|m| args.len() > m) {
-            let which = if args.len() < min {
+        // print(g()), len(g()), …: a call with several results supplies
+        // that many arguments.
+        let multi = match args {
+            [arg] if !matches!(b, Builtin::Make | Builtin::New) => self.multi_value_call(arg),
+            _ => None,
+        };
+        let nargs = multi.unwrap_or(args.len());
+        if nargs < min || max.is_some_and(|m| nargs > m) {
+            let which = if nargs < min {
                 "not enough"
             } else {
                 "too many"
@@ -51,13 +58,16 @@ impl<'a> Checker<'a> {
             let msg = format!(
                 "invalid operation: {which} arguments for {} (expected {expected}, found {})",
                 expr_string(e),
-                args.len()
+                nargs
             );
             self.error(span, msg);
             for a in args {
                 self.expr(a);
             }
             return self.invalid_op(span);
+        }
+        if multi.is_some() {
+            return self.multi_value_builtin(e, b, &args[0]);
         }
         match b {
             Builtin::Len | Builtin::Cap => self.len_cap(e, b, &args[0]),
@@ -144,6 +154,40 @@ impl<'a> Checker<'a> {
                     exprs.push(x.expr);
                 }
                 self.no_value(span, StmtKind::Print(exprs, b == Builtin::Println))
+            }
+        }
+    }
+
+    /// The number of results of `arg` when it is a call of a function with
+    /// several.
+    fn multi_value_call(&mut self, arg: &'a ast::Expr) -> Option<usize> {
+        let ast::ExprKind::Call { func, .. } = &crate::expr::strip_parens(arg).kind else {
+            return None;
+        };
+        let ast::ExprKind::Ident(name) = &crate::expr::strip_parens(func).kind else {
+            return None;
+        };
+        let Some(crate::Entity::Func(id)) = self.lookup(name, func.span) else {
+            return None;
+        };
+        let n = self.sigs.get(&id)?.results.len();
+        (n > 1).then_some(n)
+    }
+
+    /// A builtin whose arguments are the results of one call. `print` and
+    /// `println` take them (the order pass gives them temporaries).
+    fn multi_value_builtin(&mut self, e: &'a ast::Expr, b: Builtin, arg: &'a ast::Expr) -> Operand {
+        let x = self.expr(arg);
+        if x.is_invalid() {
+            return self.invalid_op(e.span);
+        }
+        match b {
+            Builtin::Print | Builtin::Println => {
+                self.no_value(e.span, StmtKind::Print(vec![x.expr], b == Builtin::Println))
+            }
+            _ => {
+                self.unsupported(arg.span, Unsupported::MultiValueBuiltinArgs);
+                self.invalid_op(e.span)
             }
         }
     }

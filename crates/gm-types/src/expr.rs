@@ -950,21 +950,34 @@ impl<'a> Checker<'a> {
         }
         let mut ops: Vec<(Operand, &'a ast::Expr)> =
             args.iter().map(|a| (self.expr(a), a)).collect();
-        if ops.len() == 1
-            && sig.params.len() > 1
-            && let Some(ts) = self.tuple_results(&ops[0].0)
-            && ts.len() == sig.params.len()
+        let context = format!("argument to {name}");
+        if let [(op, a)] = ops.as_slice()
+            && let Some(results) = self.tuple_results(op)
         {
-            self.error(span, "unsupported: passing multiple results as arguments");
-            return self.invalid(span);
+            // f(g()): g's results are f's arguments; the order pass gives
+            // them temporaries.
+            let a: &'a ast::Expr = a;
+            if results.len() != sig.params.len() {
+                let have = results.iter().map(|&t| self.types.display(t)).collect();
+                self.argument_count_error(&name, results.len(), &sig, have, a.span);
+                return self.call_result(id, &sig, vec![], span);
+            }
+            for (&t, &pt) in results.iter().zip(&sig.params) {
+                if !self.assignable_type(t, pt) {
+                    let msg = format!(
+                        "cannot use {} (value of type {}) as {} value in {context}",
+                        expr_string(a),
+                        self.types.display(t),
+                        self.types.display(pt)
+                    );
+                    self.error(a.span, msg);
+                }
+            }
+            let (op, _) = ops.pop().expect("one argument");
+            return self.call_result(id, &sig, vec![op.expr], span);
         }
         if ops.len() != sig.params.len() {
-            let which = if ops.len() < sig.params.len() {
-                "not enough"
-            } else {
-                "too many"
-            };
-            let have: Vec<String> = ops
+            let have = ops
                 .iter()
                 .map(|(o, _)| {
                     if o.is_const() && self.types.is_untyped(o.ty()) {
@@ -974,7 +987,6 @@ impl<'a> Checker<'a> {
                     }
                 })
                 .collect();
-            let want: Vec<String> = sig.params.iter().map(|&t| self.types.display(t)).collect();
             // Go points at the last argument (or the closing parenthesis)
             // when some are missing, at the first extra one otherwise.
             let at = if ops.len() < sig.params.len() {
@@ -985,19 +997,36 @@ impl<'a> Checker<'a> {
             } else {
                 ops[sig.params.len()].1.span
             };
-            let diag =
-                gm_diag::Diagnostic::error(at, format!("{which} arguments in call to {name}"))
-                    .with_note(format!("have ({})", have.join(", ")))
-                    .with_note(format!("want ({})", want.join(", ")));
-            self.diags.push(diag);
+            self.argument_count_error(&name, ops.len(), &sig, have, at);
             return self.call_result(id, &sig, vec![], span);
         }
-        let context = format!("argument to {name}");
         let mut exprs = Vec::new();
         for ((op, a), &pt) in ops.drain(..).zip(&sig.params) {
             exprs.push(self.assign_value(op, pt, a, &context));
         }
         self.call_result(id, &sig, exprs, span)
+    }
+
+    /// "not enough/too many arguments in call to f", with what the call
+    /// has and what `f` wants.
+    fn argument_count_error(
+        &mut self,
+        name: &str,
+        count: usize,
+        sig: &crate::Signature,
+        have: Vec<String>,
+        at: Span,
+    ) {
+        let which = if count < sig.params.len() {
+            "not enough"
+        } else {
+            "too many"
+        };
+        let want: Vec<String> = sig.params.iter().map(|&t| self.types.display(t)).collect();
+        let diag = gm_diag::Diagnostic::error(at, format!("{which} arguments in call to {name}"))
+            .with_note(format!("have ({})", have.join(", ")))
+            .with_note(format!("want ({})", want.join(", ")));
+        self.diags.push(diag);
     }
 
     fn call_result(

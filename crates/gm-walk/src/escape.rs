@@ -7,9 +7,11 @@
 //! heap; an edge says that pointer values held by one node are copied into
 //! another. Storing into a global, through a pointer, into a slice element
 //! or into a map, returning, panicking, and passing to a parameter that
-//! itself escapes all flow to the heap. An allocation escapes when its
-//! address reaches the heap, or reaches a variable declared outside the
-//! loop that made it.
+//! itself escapes all flow to the heap. Returning flows to the function's
+//! result; a caller sees which parameters reach which result, so a map
+//! passed through `m = add(m, k)` stays on the caller's stack. An
+//! allocation escapes when its address reaches the heap or a result, or
+//! reaches a variable declared outside the loop that made it.
 //!
 //! It is deliberately conservative where Go is precise: a variable or
 //! allocation whose address is stored anywhere has all of its contents
@@ -46,7 +48,21 @@ struct ParamLeak {
     /// Values read through the parameter (a pointer) reach the heap, or
     /// the parameter is copied somewhere they could be read from.
     pointee: bool,
+    /// The results (bit i for result i) the parameter's value reaches.
+    value_to_results: u64,
+    /// The results that values read through the parameter reach.
+    pointee_to_results: u64,
 }
+
+/// Results past this many are treated as the heap.
+const TRACKED_RESULTS: usize = 64;
+
+const LEAKS_EVERYWHERE: ParamLeak = ParamLeak {
+    value: true,
+    pointee: true,
+    value_to_results: 0,
+    pointee_to_results: 0,
+};
 
 type Summaries = HashMap<FuncId, Vec<ParamLeak>>;
 
@@ -62,15 +78,7 @@ pub fn analyze(program: &Program) -> EscapeInfo {
         for (id, f) in program.funcs.iter() {
             let g = Graph::build(program, f, &leaks);
             let escaping = g.escaping();
-            let now: Vec<ParamLeak> = f
-                .params
-                .iter()
-                .map(|&p| ParamLeak {
-                    value: escaping.contains(&Node::Var(p)),
-                    pointee: escaping.contains(&Node::Pointee(p))
-                        || g.edges.iter().any(|&(from, _)| from == Node::Var(p)),
-                })
-                .collect();
+            let now: Vec<ParamLeak> = f.params.iter().map(|&p| g.summary(p, &escaping)).collect();
             if now != leaks[&id] {
                 leaks.insert(id, now);
                 changed = true;
@@ -100,6 +108,8 @@ enum Node {
     Alloc(usize),
     /// Whatever a parameter points to.
     Pointee(LocalId),
+    /// The function's i-th result.
+    Result(usize),
 }
 
 /// Where a pointer value came from.
@@ -146,6 +156,30 @@ impl<'a> Graph<'a> {
             g.stmt(s);
         }
         g
+    }
+
+    /// What the function does with parameter `p`.
+    fn summary(&self, p: LocalId, escaping: &HashSet<Node>) -> ParamLeak {
+        let results_reached = |n: Node| {
+            self.reachable_from(n)
+                .into_iter()
+                .fold(0u64, |bits, r| match r {
+                    Node::Result(i) => bits | 1 << i,
+                    _ => bits,
+                })
+        };
+        ParamLeak {
+            value: escaping.contains(&Node::Var(p)),
+            // Returning a pointer hands it to the caller, which accounts
+            // for it; any other copy may be read through later.
+            pointee: escaping.contains(&Node::Pointee(p))
+                || self
+                    .edges
+                    .iter()
+                    .any(|&(from, to)| from == Node::Var(p) && !matches!(to, Node::Result(_))),
+            value_to_results: results_reached(Node::Var(p)),
+            pointee_to_results: results_reached(Node::Pointee(p)),
+        }
     }
 
     fn map_sites(&self) -> Vec<(usize, Span)> {
@@ -228,10 +262,11 @@ impl<'a> Graph<'a> {
                 if escaping.contains(&holder) {
                     return true;
                 }
-                // Kept in a variable that outlives the loop iteration.
+                // Returned, or kept in a variable that outlives the loop
+                // iteration.
                 self.reachable_from(holder).into_iter().any(|n| match n {
                     Node::Var(v) => self.var_depth.get(&v).copied().unwrap_or(0) < depth,
-                    Node::Heap => true,
+                    Node::Heap | Node::Result(_) => true,
                     Node::Alloc(_) | Node::Pointee(_) => false,
                 })
             })
@@ -262,9 +297,16 @@ impl<'a> Graph<'a> {
                 }
             }
             StmtKind::Assign2Func(ls, call) => {
-                self.expr(call);
-                for l in ls {
-                    self.assign(l, vec![]);
+                let mut results = match &call.kind {
+                    ExprKind::Call(f, args) => self.call(*f, args),
+                    _ => {
+                        self.expr(call);
+                        vec![]
+                    }
+                };
+                results.resize(ls.len(), vec![]);
+                for (l, srcs) in ls.iter().zip(results) {
+                    self.assign(l, srcs);
                 }
             }
             StmtKind::Assign2MapR(ls, index) => {
@@ -341,9 +383,14 @@ impl<'a> Graph<'a> {
                 }
             }
             StmtKind::Return(vals) => {
-                for v in vals {
+                for (i, v) in vals.iter().enumerate() {
                     let srcs = self.expr(v);
-                    self.flow_to_heap(srcs);
+                    let to = if i < TRACKED_RESULTS {
+                        Node::Result(i)
+                    } else {
+                        Node::Heap
+                    };
+                    self.flow(srcs, to);
                 }
             }
             StmtKind::Panic(x) => {
@@ -439,14 +486,10 @@ impl<'a> Graph<'a> {
             },
             ExprKind::Dot(x, _) | ExprKind::ConvNop(x) => self.expr(x),
             ExprKind::Deref(x) | ExprKind::DotPtr(x, _) => {
-                // Reading through a parameter reads its pointee; other
-                // pointers lead to memory whose contents already escaped.
-                match self.expr(x).as_slice() {
-                    [Src::Contents(Node::Var(p))] if self.params.contains(p) => {
-                        vec![Src::Contents(Node::Pointee(*p))]
-                    }
-                    _ => vec![],
-                }
+                let srcs = self.expr(x);
+                srcs.into_iter()
+                    .filter_map(|s| self.read_through(s))
+                    .collect()
             }
             ExprKind::Index(x, i) => {
                 self.expr(i);
@@ -477,35 +520,7 @@ impl<'a> Graph<'a> {
                 }
                 vec![]
             }
-            ExprKind::Call(f, args) => {
-                let leaks = self.leaks.get(f).cloned().unwrap_or_default();
-                for (i, a) in args.iter().enumerate() {
-                    let srcs = self.expr(a);
-                    let leak = leaks.get(i).copied().unwrap_or(ParamLeak {
-                        value: true,
-                        pointee: true,
-                    });
-                    if leak.value {
-                        self.flow_to_heap(srcs);
-                        continue;
-                    }
-                    // A pointer passed to a parameter that lets what it
-                    // points to be read and kept exposes those contents;
-                    // a map's entries are never tracked, so a map exposes
-                    // nothing.
-                    let pointee = leak.pointee && holds_pointer(&self.program.types, a.ty);
-                    for s in srcs {
-                        match s {
-                            Src::Address(Node::Alloc(a)) if self.allocs[a].is_map => {}
-                            Src::Address(n) if pointee => self.edges.push((n, Node::Heap)),
-                            // A pointer we hold: treat it as escaping.
-                            Src::Contents(n) if pointee => self.edges.push((n, Node::Heap)),
-                            _ => {}
-                        }
-                    }
-                }
-                vec![]
-            }
+            ExprKind::Call(f, args) => self.call(*f, args).into_iter().next().unwrap_or_default(),
             ExprKind::Slice { kind, x, lo, hi } => {
                 for b in lo.iter().chain(hi) {
                     self.expr(b);
@@ -527,6 +542,59 @@ impl<'a> Graph<'a> {
                 }
                 vec![]
             }
+        }
+    }
+}
+
+impl Graph<'_> {
+    /// Evaluates a call; returns where each result's pointer values come
+    /// from.
+    fn call(&mut self, f: FuncId, args: &[Expr]) -> Vec<Vec<Src>> {
+        let leaks = self.leaks.get(&f).cloned().unwrap_or_default();
+        let count = self.program.funcs[f].result_types.len();
+        let mut results: Vec<Vec<Src>> = vec![vec![]; count];
+        for (i, a) in args.iter().enumerate() {
+            let srcs = self.expr(a);
+            let leak = leaks.get(i).copied().unwrap_or(LEAKS_EVERYWHERE);
+            if leak.value {
+                self.flow_to_heap(srcs);
+                continue;
+            }
+            for (r, out) in results.iter_mut().enumerate() {
+                if leak.value_to_results & 1 << r != 0 {
+                    out.extend(srcs.iter().copied());
+                }
+                if leak.pointee_to_results & 1 << r != 0 {
+                    out.extend(srcs.iter().filter_map(|&s| self.read_through(s)));
+                }
+            }
+            // A pointer passed to a parameter that lets what it points to
+            // be read and kept exposes those contents; a map's entries are
+            // never tracked, so a map exposes nothing.
+            let pointee = leak.pointee && holds_pointer(&self.program.types, a.ty);
+            for s in srcs {
+                match s {
+                    Src::Address(Node::Alloc(a)) if self.allocs[a].is_map => {}
+                    Src::Address(n) if pointee => self.edges.push((n, Node::Heap)),
+                    // A pointer we hold: treat it as escaping.
+                    Src::Contents(n) if pointee => self.edges.push((n, Node::Heap)),
+                    _ => {}
+                }
+            }
+        }
+        results
+    }
+
+    /// The values read through a pointer that comes from `s`. A pointer
+    /// held in a variable leads to memory whose contents already count as
+    /// escaped, except through a parameter.
+    fn read_through(&self, s: Src) -> Option<Src> {
+        match s {
+            Src::Address(n) => Some(Src::Contents(n)),
+            Src::Contents(Node::Var(p)) if self.params.contains(&p) => {
+                Some(Src::Contents(Node::Pointee(p)))
+            }
+            Src::Contents(_) => None,
         }
     }
 }

@@ -270,26 +270,7 @@ impl Order<'_, '_> {
                 self.push(StmtKind::Switch { id, tag, cases }, span);
             }
             StmtKind::Return(vals) => {
-                // `return f()` of several results: t1, t2 := f(); return t1, t2
-                let tuple = match vals.as_slice() {
-                    [call] => self.ctx.types.tuple_elems(call.ty).map(|ts| ts.to_vec()),
-                    _ => None,
-                };
-                if let Some(types) = tuple {
-                    let call = self.call(vals.into_iter().next().expect("one value"));
-                    let temps: Vec<Expr> = types
-                        .iter()
-                        .map(|&t| {
-                            let tmp = self.ctx.temp(t, span);
-                            crate::util::declare(&mut self.out, &tmp);
-                            tmp
-                        })
-                        .collect();
-                    self.push(StmtKind::Assign2Func(temps.clone(), call), span);
-                    self.push(StmtKind::Return(temps), span);
-                    return;
-                }
-                let vals = self.expr_list(vals);
+                let vals = self.operands(vals);
                 self.push(StmtKind::Return(vals), span);
             }
             StmtKind::Delete(m, k) => {
@@ -307,7 +288,7 @@ impl Order<'_, '_> {
                 self.push(StmtKind::Panic(x), span);
             }
             StmtKind::Print(args, nl) => {
-                let args = self.expr_list(args);
+                let args = self.operands(args);
                 self.push(StmtKind::Print(args, nl), span);
             }
         }
@@ -423,11 +404,32 @@ impl Order<'_, '_> {
         es.into_iter().map(|e| self.expr(e, None)).collect()
     }
 
+    /// Orders the operands of a call, `return` or `print`. A single call
+    /// with several results supplies them all: `f(g())` becomes
+    /// `t1, t2 := g(); f(t1, t2)`.
+    fn operands(&mut self, es: Vec<Expr>) -> Vec<Expr> {
+        let tuple = match es.as_slice() {
+            [call] => self.ctx.types.tuple_elems(call.ty).map(|ts| ts.to_vec()),
+            _ => None,
+        };
+        let Some(types) = tuple else {
+            return self.expr_list(es);
+        };
+        let call = self.call(es.into_iter().next().expect("one operand"));
+        let span = call.span;
+        let temps: Vec<Expr> = types
+            .iter()
+            .map(|&t| self.ctx.zeroed_temp(&mut self.out, t, span))
+            .collect();
+        self.push(StmtKind::Assign2Func(temps.clone(), call), span);
+        temps
+    }
+
     /// Orders a call's operands (the call itself stays in place).
     fn call(&mut self, e: Expr) -> Expr {
         let Expr { kind, ty, span } = e;
         let kind = match kind {
-            ExprKind::Call(f, args) => ExprKind::Call(f, self.expr_list(args)),
+            ExprKind::Call(f, args) => ExprKind::Call(f, self.operands(args)),
             other => {
                 let mut e = Expr::new(other, ty, span);
                 self.children(&mut e);
