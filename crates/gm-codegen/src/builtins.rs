@@ -7,6 +7,7 @@ use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Module;
 use gm_ir::{Expr, ExprKind, SliceKind, TypeId};
 
+use crate::expr::Index;
 use crate::func::{FnCx, PTR, R, Val, err};
 use crate::layout::Kind;
 
@@ -185,12 +186,22 @@ impl FnCx<'_, '_> {
     }
 
     /// `s[lo:hi]` on a slice, string or array (through a pointer).
+    /// `x[lo:hi]` or `x[lo:hi:max]` with Go's bounds checks, in Go's order:
+    /// the last index against the capacity (or length), then each index
+    /// against the next.
+    /// Panics through the runtime function for a signed or an unsigned
+    /// index (`names`) unless `0 <= i.v <= bound`.
+    fn check_bound(&mut self, i: &Index, bound: Value, names: [&'static str; 2]) {
+        let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThan, i.v, bound);
+        let name = names[usize::from(i.unsigned)];
+        self.panic_if(bad, name, &[i.v, bound]);
+    }
+
     pub fn slice_expr(
         &mut self,
         kind: SliceKind,
         x: &Expr,
-        lo: Option<&Expr>,
-        hi: Option<&Expr>,
+        indices: [Option<&Expr>; 3],
         ty: TypeId,
     ) -> R<Val> {
         let base = self.expr(x)?.words(match kind {
@@ -198,8 +209,10 @@ impl FnCx<'_, '_> {
             SliceKind::Slice => 3,
             SliceKind::Array => 1,
         })?;
+        let [lo, hi, max] = indices;
         let lo = lo.map(|e| self.index_val(e)).transpose()?;
         let hi = hi.map(|e| self.index_val(e)).transpose()?;
+        let max = max.map(|e| self.index_val(e)).transpose()?;
         let (ptr, len, cap, esize) = match kind {
             SliceKind::String => (base[0], base[1], None, 1),
             SliceKind::Slice => {
@@ -220,31 +233,41 @@ impl FnCx<'_, '_> {
                 (base[0], n, None, self.ty(elem).size)
             }
         };
-        // hi against the capacity (slices) or the length; then lo <= hi.
         let limit = cap.unwrap_or(len);
+        let three = max.is_some();
+        // The bound of the result's capacity: max, else the capacity.
+        let cap_v = match &max {
+            Some(m) => {
+                let name = if cap.is_some() {
+                    ["panic_slice3_acap", "panic_slice3_acap_u"]
+                } else {
+                    ["panic_slice3_alen", "panic_slice3_alen_u"]
+                };
+                self.check_bound(m, limit, name);
+                m.v
+            }
+            None => limit,
+        };
         let hi_v = match &hi {
             Some(h) => {
-                let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThan, h.v, limit);
-                let name = match (cap.is_some(), h.unsigned) {
-                    (true, false) => "panic_slice_acap",
-                    (true, true) => "panic_slice_acap_u",
-                    (false, false) => "panic_slice_alen",
-                    (false, true) => "panic_slice_alen_u",
+                let name = match (three, cap.is_some()) {
+                    (true, _) => ["panic_slice3_b", "panic_slice3_b_u"],
+                    (false, true) => ["panic_slice_acap", "panic_slice_acap_u"],
+                    (false, false) => ["panic_slice_alen", "panic_slice_alen_u"],
                 };
-                self.panic_if(bad, name, &[h.v, limit]);
+                self.check_bound(h, cap_v, name);
                 h.v
             }
             None => len,
         };
         let lo_v = match &lo {
             Some(l) if l.konst != Some(0) => {
-                let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThan, l.v, hi_v);
-                let name = if l.unsigned {
-                    "panic_slice_b_u"
+                let name = if three {
+                    ["panic_slice3_c", "panic_slice3_c_u"]
                 } else {
-                    "panic_slice_b"
+                    ["panic_slice_b", "panic_slice_b_u"]
                 };
-                self.panic_if(bad, name, &[l.v, hi_v]);
+                self.check_bound(l, hi_v, name);
                 Some(l.v)
             }
             _ => None,
@@ -252,7 +275,7 @@ impl FnCx<'_, '_> {
         let Some(lo_v) = lo_v else {
             return Ok(Val::Regs(match kind {
                 SliceKind::String => vec![ptr, hi_v],
-                _ => vec![ptr, hi_v, limit],
+                _ => vec![ptr, hi_v, cap_v],
             }));
         };
         let off = self.b.ins().imul_imm_s(lo_v, esize as i64);
@@ -261,7 +284,7 @@ impl FnCx<'_, '_> {
         Ok(Val::Regs(match kind {
             SliceKind::String => vec![p, n],
             _ => {
-                let c = self.b.ins().isub(limit, lo_v);
+                let c = self.b.ins().isub(cap_v, lo_v);
                 vec![p, n, c]
             }
         }))

@@ -101,9 +101,18 @@ impl FnCx<'_, '_> {
             ExprKind::Index(x, i) => self.index(e, x, i),
             ExprKind::Addr(x) => Ok(Val::Regs(vec![self.addr_of(x)?])),
             ExprKind::IndexMap(..) => self.unlowered("map index"),
-            ExprKind::Slice { kind, x, lo, hi } => {
-                self.slice_expr(*kind, x, lo.as_deref(), hi.as_deref(), e.ty)
-            }
+            ExprKind::Slice {
+                kind,
+                x,
+                lo,
+                hi,
+                max,
+            } => self.slice_expr(
+                *kind,
+                x,
+                [lo.as_deref(), hi.as_deref(), max.as_deref()],
+                e.ty,
+            ),
             ExprKind::Call(f, args) => {
                 let mut vals = self.call(*f, args)?;
                 match vals.len() {

@@ -259,11 +259,19 @@ impl Dumper<'_> {
             }
             ExprKind::Index(..) => "INDEX".to_string(),
             ExprKind::IndexMap(..) => "INDEXMAP".to_string(),
-            ExprKind::Slice { kind, .. } => match kind {
-                SliceKind::Slice => "SLICE".to_string(),
-                SliceKind::Array => "SLICEARR".to_string(),
-                SliceKind::String => "SLICESTR".to_string(),
-            },
+            ExprKind::Slice { kind, max, .. } => {
+                let op = match kind {
+                    SliceKind::Slice => "SLICE",
+                    SliceKind::Array => "SLICEARR",
+                    SliceKind::String => "SLICESTR",
+                };
+                // Go's OSLICE3 / OSLICE3ARR.
+                if max.is_some() {
+                    op.replacen("SLICE", "SLICE3", 1)
+                } else {
+                    op.to_string()
+                }
+            }
             ExprKind::Call(id, _) => format!("CALLFUNC {}", self.program.funcs[*id].name),
             ExprKind::RuntimeCall(rt, _) => format!("CALLFUNC runtime.{}", rt.name()),
             ExprKind::Len(_) => "LEN".to_string(),

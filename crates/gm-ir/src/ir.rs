@@ -224,6 +224,8 @@ pub enum ExprKind {
         x: Box<Expr>,
         lo: Option<Box<Expr>>,
         hi: Option<Box<Expr>>,
+        /// The capacity bound of a 3-index slice `x[lo:hi:max]`.
+        max: Option<Box<Expr>>,
     },
     Call(FuncId, Vec<Expr>),
     RuntimeCall(RtFn, Vec<Expr>),
@@ -402,10 +404,11 @@ impl Expr {
             | ExprKind::RuntimeCall(_, v)
             | ExprKind::Append(v, _)
             | ExprKind::MinMax(_, v) => v.iter().collect(),
-            ExprKind::Slice { x, lo, hi, .. } => {
+            ExprKind::Slice { x, lo, hi, max, .. } => {
                 let mut v: Vec<&Expr> = vec![x];
                 v.extend(lo.as_deref());
                 v.extend(hi.as_deref());
+                v.extend(max.as_deref());
                 v
             }
             ExprKind::MakeMap(h) => h.as_deref().into_iter().collect(),
@@ -458,10 +461,11 @@ impl Expr {
             | ExprKind::RuntimeCall(_, v)
             | ExprKind::Append(v, _)
             | ExprKind::MinMax(_, v) => v.iter_mut().collect(),
-            ExprKind::Slice { x, lo, hi, .. } => {
+            ExprKind::Slice { x, lo, hi, max, .. } => {
                 let mut v: Vec<&mut Expr> = vec![x];
                 v.extend(lo.as_deref_mut());
                 v.extend(hi.as_deref_mut());
+                v.extend(max.as_deref_mut());
                 v
             }
             ExprKind::MakeMap(h) => h.as_deref_mut().into_iter().collect(),

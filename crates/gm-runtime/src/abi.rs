@@ -612,6 +612,14 @@ runtime_symbols! {
     panic_slice_acap_u: fn(i64, i64) -> !;
     panic_slice_b: fn(i64, i64) -> !;
     panic_slice_b_u: fn(i64, i64) -> !;
+    panic_slice3_alen: fn(i64, i64) -> !;
+    panic_slice3_alen_u: fn(i64, i64) -> !;
+    panic_slice3_acap: fn(i64, i64) -> !;
+    panic_slice3_acap_u: fn(i64, i64) -> !;
+    panic_slice3_b: fn(i64, i64) -> !;
+    panic_slice3_b_u: fn(i64, i64) -> !;
+    panic_slice3_c: fn(i64, i64) -> !;
+    panic_slice3_c_u: fn(i64, i64) -> !;
     panic_divide: fn() -> !;
     panic_shift: fn() -> !;
     panic_mem: fn() -> !;

@@ -87,6 +87,14 @@ pub fn slice<'a>(
     expr(kind, lo, hi)
 }
 
+/// `s[::k]` and `s[i:j:]`: Go's message, at the second colon or the `]`.
+pub fn missing_index<'a>(which: &str, at: usize) -> PResult<'a, Expr> {
+    fail(
+        Span::new(at, at + 1),
+        format!("{which} index required in 3-index slice"),
+    )
+}
+
 pub fn call<'a>(
     func: Expr,
     args: Vec<Expr>,

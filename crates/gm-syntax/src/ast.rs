@@ -158,7 +158,6 @@ pub enum Unsupported {
     StructTags,
     Recover,
     VariadicFunctions,
-    FullSliceExpressions,
     TypeAliases,
     /// `append(g())` and friends; `print`/`println` and user functions
     /// accept them.
@@ -187,7 +186,6 @@ impl Unsupported {
             Unsupported::StructTags => "struct tags",
             Unsupported::Recover => "recover",
             Unsupported::VariadicFunctions => "variadic functions",
-            Unsupported::FullSliceExpressions => "full slice expressions",
             Unsupported::TypeAliases => "type aliases",
             Unsupported::MultiValueBuiltinArgs => "multiple-value built-in arguments",
         }

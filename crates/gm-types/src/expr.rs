@@ -86,11 +86,7 @@ impl<'a> Checker<'a> {
             A::Selector(x, sel) => self.selector(e, x, sel),
             A::Index(x, i) => self.index(e, x, i),
             A::Slice { x, lo, hi, max } => {
-                if let Some(m) = max {
-                    self.unsupported(m.span, Unsupported::FullSliceExpressions);
-                    return self.invalid(span);
-                }
-                self.slice_expr(e, x, lo.as_deref(), hi.as_deref())
+                self.slice_expr(e, x, [lo.as_deref(), hi.as_deref(), max.as_deref()])
             }
             A::Call { func, args, spread } => self.call(e, func, args, *spread),
             A::Composite { ty, elems, lbrace } => {
@@ -674,8 +670,7 @@ impl<'a> Checker<'a> {
         &mut self,
         e: &'a ast::Expr,
         x: &'a ast::Expr,
-        lo: Option<&'a ast::Expr>,
-        hi: Option<&'a ast::Expr>,
+        indices: [Option<&'a ast::Expr>; 3],
     ) -> Operand {
         let xo = self.value(x);
         if xo.is_invalid() {
@@ -684,6 +679,10 @@ impl<'a> Checker<'a> {
         let span = e.span;
         let xt = xo.ty();
         let (kind, result, len, base) = if self.types.is_string(xt) {
+            if let Some(max) = indices[2] {
+                self.error(max.span, "invalid operation: 3-index slice of string");
+                return self.invalid(span);
+            }
             let len = xo
                 .const_value()
                 .and_then(|v| v.as_str())
@@ -726,28 +725,44 @@ impl<'a> Checker<'a> {
         };
         // Indices may equal the length when slicing.
         let bound = len.map(|n| n + 1);
-        let lo_e = lo.map(|l| self.index_value(l, bound, "index"));
-        let hi_e = hi.map(|h| self.index_value(h, bound, "index"));
-        let const_of = |e: &Option<Expr>| match e.as_ref().map(|e| &e.kind) {
-            Some(ExprKind::Const(v)) => v.as_int(),
-            _ => None,
-        };
-        if let (Some(l), Some(h)) = (const_of(&lo_e), const_of(&hi_e))
-            && l > h
-        {
-            self.error(span, format!("invalid slice indices: {h} < {l}"));
-        }
+        let [lo, hi, max] = indices.map(|i| i.map(|i| self.index_value(i, bound, "index")));
+        self.check_slice_order(&indices, [&lo, &hi, &max]);
         let ex = Expr::new(
             ExprKind::Slice {
                 kind,
                 x: Box::new(base),
-                lo: lo_e.map(Box::new),
-                hi: hi_e.map(Box::new),
+                lo: lo.map(Box::new),
+                hi: hi.map(Box::new),
+                max: max.map(Box::new),
             },
             result,
             span,
         );
         Operand::new(Mode::Value, ex)
+    }
+
+    /// Constant slice indices must not decrease: Go reports the first index
+    /// smaller than one before it.
+    fn check_slice_order(&mut self, asts: &[Option<&ast::Expr>; 3], exprs: [&Option<Expr>; 3]) {
+        let konst = |e: &Option<Expr>| match e.as_ref().map(|e| &e.kind) {
+            Some(ExprKind::Const(v)) => v.as_int(),
+            _ => None,
+        };
+        let values = exprs.map(konst);
+        for i in 0..values.len() {
+            let Some(x) = values[i].filter(|&x| x > 0) else {
+                continue;
+            };
+            for j in i + 1..values.len() {
+                if let (Some(y), Some(at)) = (values[j], asts[j])
+                    && y >= 0
+                    && y < x
+                {
+                    self.error(at.span, format!("invalid slice indices: {y} < {x}"));
+                    return;
+                }
+            }
+        }
     }
 
     /// Records that the variable under an address-of is address-taken.

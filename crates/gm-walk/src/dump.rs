@@ -492,14 +492,23 @@ impl Printer<'_> {
             ExprKind::Index(x, i) | ExprKind::IndexMap(x, i) => {
                 format!("{}[{}]", self.operand(x), self.expr(i))
             }
-            ExprKind::Slice { kind, x, lo, hi } => {
+            ExprKind::Slice {
+                kind,
+                x,
+                lo,
+                hi,
+                max,
+            } => {
                 let base = match (kind, &x.kind) {
                     (SliceKind::Array, ExprKind::Addr(inner)) => self.operand(inner),
                     _ => self.operand(x),
                 };
                 let lo = lo.as_ref().map(|l| self.expr(l)).unwrap_or_default();
                 let hi = hi.as_ref().map(|h| self.expr(h)).unwrap_or_default();
-                format!("{base}[{lo}:{hi}]")
+                match max {
+                    Some(m) => format!("{base}[{lo}:{hi}:{}]", self.expr(m)),
+                    None => format!("{base}[{lo}:{hi}]"),
+                }
             }
             ExprKind::Call(f, args) => {
                 format!("{}({})", self.program.funcs[*f].name, self.list(args))

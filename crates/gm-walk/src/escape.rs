@@ -521,8 +521,14 @@ impl<'a> Graph<'a> {
                 vec![]
             }
             ExprKind::Call(f, args) => self.call(*f, args).into_iter().next().unwrap_or_default(),
-            ExprKind::Slice { kind, x, lo, hi } => {
-                for b in lo.iter().chain(hi) {
+            ExprKind::Slice {
+                kind,
+                x,
+                lo,
+                hi,
+                max,
+            } => {
+                for b in lo.iter().chain(hi).chain(max) {
                     self.expr(b);
                 }
                 let xs = self.expr(x);

@@ -537,19 +537,19 @@ impl Order<'_, '_> {
                     x,
                     lo,
                     hi,
+                    max,
                 } = kind
                 else {
                     unreachable!()
                 };
                 let x = self.expr(*x, None);
-                let lo = lo.map(|l| {
-                    let l = self.expr(*l, None);
-                    Box::new(self.cheap_expr(l))
-                });
-                let hi = hi.map(|h| {
-                    let h = self.expr(*h, None);
-                    Box::new(self.cheap_expr(h))
-                });
+                let mut bound = |b: Option<Box<Expr>>| {
+                    b.map(|b| {
+                        let b = self.expr(*b, None);
+                        Box::new(self.cheap_expr(b))
+                    })
+                };
+                let (lo, hi, max) = (bound(lo), bound(hi), bound(max));
                 let keep = lhs.is_some_and(|l| is_name(l) || same_safe_expr(l, &x));
                 let e = Expr::new(
                     ExprKind::Slice {
@@ -557,6 +557,7 @@ impl Order<'_, '_> {
                         x: Box::new(x),
                         lo,
                         hi,
+                        max,
                     },
                     ty,
                     span,

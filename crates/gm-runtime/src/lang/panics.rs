@@ -18,7 +18,7 @@ pub fn runtime_error_msg(msg: &str) -> ! {
 }
 
 /// Which bound of an index or slice expression failed (Go:
-/// `boundsErrorCode`, the two-index forms only: gm has no 3-index slices).
+/// `boundsErrorCode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bounds {
     /// `s[x]` with `x >= len` or `x < 0`.
@@ -29,6 +29,14 @@ pub enum Bounds {
     SliceAcap,
     /// `s[x:y]` with `x > y`.
     SliceB,
+    /// `s[::x]` with `x > len` (arrays).
+    Slice3Alen,
+    /// `s[::x]` with `x > cap` (slices).
+    Slice3Acap,
+    /// `s[:x:y]` with `x > y`.
+    Slice3B,
+    /// `s[x:y:]` with `x > y`.
+    Slice3C,
 }
 
 /// Go's `boundsError.Error()` text (without `runtime error: `). `x` is the
@@ -45,6 +53,11 @@ pub fn bounds_message(code: Bounds, x: i64, signed: bool, y: i64) -> String {
             Bounds::Index => format!("index out of range [{xs}]"),
             Bounds::SliceAlen | Bounds::SliceAcap => format!("slice bounds out of range [:{xs}]"),
             Bounds::SliceB => format!("slice bounds out of range [{xs}:]"),
+            Bounds::Slice3Alen | Bounds::Slice3Acap => {
+                format!("slice bounds out of range [::{xs}]")
+            }
+            Bounds::Slice3B => format!("slice bounds out of range [:{xs}:]"),
+            Bounds::Slice3C => format!("slice bounds out of range [{xs}::]"),
         };
     }
     match code {
@@ -52,6 +65,10 @@ pub fn bounds_message(code: Bounds, x: i64, signed: bool, y: i64) -> String {
         Bounds::SliceAlen => format!("slice bounds out of range [:{xs}] with length {y}"),
         Bounds::SliceAcap => format!("slice bounds out of range [:{xs}] with capacity {y}"),
         Bounds::SliceB => format!("slice bounds out of range [{xs}:{y}]"),
+        Bounds::Slice3Alen => format!("slice bounds out of range [::{xs}] with length {y}"),
+        Bounds::Slice3Acap => format!("slice bounds out of range [::{xs}] with capacity {y}"),
+        Bounds::Slice3B => format!("slice bounds out of range [:{xs}:{y}]"),
+        Bounds::Slice3C => format!("slice bounds out of range [{xs}:{y}:]"),
     }
 }
 
@@ -60,44 +77,31 @@ fn bounds(code: Bounds, x: i64, signed: bool, y: i64) -> ! {
     runtime_error(&bounds_message(code, x, signed, y))
 }
 
-/// Go: `runtime.panicIndex`.
-pub extern "C" fn panic_index(x: i64, y: i64) -> ! {
-    bounds(Bounds::Index, x, true, y)
+/// Defines Go's bounds-failure entry points: each takes the failing index
+/// and the bound, and has a twin for an unsigned index.
+macro_rules! bounds_panics {
+    ($($code:ident: $signed:ident / $unsigned:ident = $go:literal;)*) => {$(
+        #[doc = concat!("Go: `runtime.", $go, "`.")]
+        pub extern "C" fn $signed(x: i64, y: i64) -> ! {
+            bounds(Bounds::$code, x, true, y)
+        }
+
+        #[doc = concat!("Go: `runtime.", $go, "U` (an unsigned index).")]
+        pub extern "C" fn $unsigned(x: i64, y: i64) -> ! {
+            bounds(Bounds::$code, x, false, y)
+        }
+    )*};
 }
 
-/// Go: `runtime.panicIndexU` (an unsigned index).
-pub extern "C" fn panic_index_u(x: i64, y: i64) -> ! {
-    bounds(Bounds::Index, x, false, y)
-}
-
-/// Go: `runtime.panicSliceAlen`.
-pub extern "C" fn panic_slice_alen(x: i64, y: i64) -> ! {
-    bounds(Bounds::SliceAlen, x, true, y)
-}
-
-/// Go: `runtime.panicSliceAlenU`.
-pub extern "C" fn panic_slice_alen_u(x: i64, y: i64) -> ! {
-    bounds(Bounds::SliceAlen, x, false, y)
-}
-
-/// Go: `runtime.panicSliceAcap`.
-pub extern "C" fn panic_slice_acap(x: i64, y: i64) -> ! {
-    bounds(Bounds::SliceAcap, x, true, y)
-}
-
-/// Go: `runtime.panicSliceAcapU`.
-pub extern "C" fn panic_slice_acap_u(x: i64, y: i64) -> ! {
-    bounds(Bounds::SliceAcap, x, false, y)
-}
-
-/// Go: `runtime.panicSliceB`.
-pub extern "C" fn panic_slice_b(x: i64, y: i64) -> ! {
-    bounds(Bounds::SliceB, x, true, y)
-}
-
-/// Go: `runtime.panicSliceBU`.
-pub extern "C" fn panic_slice_b_u(x: i64, y: i64) -> ! {
-    bounds(Bounds::SliceB, x, false, y)
+bounds_panics! {
+    Index: panic_index / panic_index_u = "panicIndex";
+    SliceAlen: panic_slice_alen / panic_slice_alen_u = "panicSliceAlen";
+    SliceAcap: panic_slice_acap / panic_slice_acap_u = "panicSliceAcap";
+    SliceB: panic_slice_b / panic_slice_b_u = "panicSliceB";
+    Slice3Alen: panic_slice3_alen / panic_slice3_alen_u = "panicSlice3Alen";
+    Slice3Acap: panic_slice3_acap / panic_slice3_acap_u = "panicSlice3Acap";
+    Slice3B: panic_slice3_b / panic_slice3_b_u = "panicSlice3B";
+    Slice3C: panic_slice3_c / panic_slice3_c_u = "panicSlice3C";
 }
 
 /// Go: `runtime.panicdivide`.
