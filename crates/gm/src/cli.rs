@@ -40,6 +40,9 @@ enum Command {
         /// With `walk`: show each function before and after the walk pass.
         #[arg(long)]
         diff: bool,
+        /// Show only this function (every stage but `ast`).
+        #[arg(long, value_name = "NAME")]
+        func: Option<String>,
     },
     /// Compile a file with the JIT and run it.
     Run {
@@ -87,7 +90,17 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
-        Command::Dump { stage, file, diff } => {
+        Command::Dump {
+            stage,
+            file,
+            diff,
+            func,
+        } => {
+            if func.is_some() && matches!(stage, DumpStage::Ast) {
+                return fail(&gm_driver::Failed(
+                    "gm: --func does not apply to the ast dump\n".to_string(),
+                ));
+            }
             let stage = match (stage, diff) {
                 (DumpStage::Walk, true) => Stage::WalkDiff,
                 (DumpStage::Ast, _) => Stage::Ast,
@@ -97,7 +110,17 @@ pub fn run(cli: Cli) -> ExitCode {
                 (DumpStage::Clif, _) => Stage::Clif,
                 (DumpStage::Asm, _) => Stage::Asm,
             };
-            let result = gm_driver::load(&file).and_then(|src| gm_driver::dump(&src, stage, style));
+            let result = gm_driver::load(&file)
+                .and_then(|src| gm_driver::dump(&src, stage, style))
+                .and_then(|text| match &func {
+                    None => Ok(text),
+                    Some(name) => crate::select::function_section(&text, name).ok_or_else(|| {
+                        gm_driver::Failed(format!(
+                            "gm: {}: no function named {name}\n",
+                            file.display()
+                        ))
+                    }),
+                });
             match result {
                 Ok(text) => {
                     let mut out = std::io::stdout().lock();

@@ -105,6 +105,36 @@ fn dumps_name_runtime_calls() {
 }
 
 #[test]
+fn dump_func_shows_one_function() {
+    let path = program(
+        "dump_func.gm",
+        "package main\n\nfunc get(m map[int]int, k int) int {\n\treturn m[k]\n}\n\nfunc main() {\n\tm := map[int]int{1: 2}\n\tprintln(get(m, 1))\n}\n",
+    );
+    let p = path.to_str().expect("utf-8 path");
+    let walk = stdout(&gm(&["dump", "walk", "--func", "get", p]));
+    assert!(
+        walk.starts_with("func get(m map[int]int, k int) int\n"),
+        "{walk}"
+    );
+    assert!(walk.contains("mapaccess1_fast64"), "{walk}");
+    assert!(!walk.contains("func main"), "{walk}");
+    let asm = stdout(&gm(&["dump", "asm", "--func", "main", p]));
+    assert!(
+        asm.starts_with("; main\n") && !asm.contains("; get"),
+        "{asm}"
+    );
+    let missing = gm(&["dump", "walk", "--func", "nope", p]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("no function named nope"),
+        "{}",
+        stderr(&missing)
+    );
+    let ast = gm(&["dump", "ast", "--func", "main", p]);
+    assert_eq!(ast.status.code(), Some(1));
+}
+
+#[test]
 fn unreadable_input_is_an_error_not_a_crash() {
     let out = gm(&["check", "/nonexistent/x.gm"]);
     assert_eq!(out.status.code(), Some(1));
