@@ -5,7 +5,8 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Module;
-use gm_ir::{Expr, ExprKind, SliceKind, TypeId};
+use gm_ir::{ConvBuf, Expr, SliceKind, TypeId};
+use gm_runtime::lang::strings::conv_buf;
 
 use crate::expr::Index;
 use crate::func::{FnCx, PTR, R, Val, err};
@@ -340,12 +341,15 @@ impl FnCx<'_, '_> {
         Ok(self.load_words(out, out_words))
     }
 
-    /// `[]byte(s)` or `[]rune(s)`: Go sizes the result of converting a
-    /// constant exactly, anything else by its allocation size class.
-    pub fn str_to_slice(&mut self, x: &Expr, func: &str) -> R<Val> {
-        let exact = matches!(x.kind, ExprKind::Const(_));
-        let exact = self.b.ins().iconst(types::I8, i64::from(exact));
-        self.convert_via(x, func, &[exact], 3)
+    /// `[]byte(s)` or `[]rune(s)`, its array sized as `buf` says.
+    pub fn str_to_slice(&mut self, x: &Expr, func: &str, buf: ConvBuf) -> R<Val> {
+        let mode = match buf {
+            ConvBuf::Heap => conv_buf::HEAP,
+            ConvBuf::Temp => conv_buf::TEMP,
+            ConvBuf::Exact => conv_buf::EXACT,
+        };
+        let mode = self.b.ins().iconst(types::I8, i64::from(mode));
+        self.convert_via(x, func, &[mode], 3)
     }
 
     pub fn rune_to_str(&mut self, x: &Expr) -> R<Val> {

@@ -193,6 +193,24 @@ pub enum UnOp {
     BitNot,
 }
 
+/// Where the array made by `[]byte(s)` or `[]rune(s)` comes from, as Go
+/// decides it (`runtime.stringtoslicebyte`/`stringtoslicerune` and escape
+/// analysis); only the result's capacity shows the difference.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ConvBuf {
+    /// A fresh array rounded up to its allocation size class: the result
+    /// escapes.
+    #[default]
+    Heap,
+    /// Go's 32-element temporary buffer when the result fits in it (else
+    /// as `Heap`): the result stays in its function.
+    Temp,
+    /// Exactly as many elements as the result has: the operand is a
+    /// constant, or a `[]byte` that stays in its function and is never
+    /// written (Go then shares the string's bytes).
+    Exact,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SliceKind {
     /// `s[lo:hi]` on a slice [OSLICE]
@@ -240,9 +258,9 @@ pub enum ExprKind {
     MinMax(bool, Vec<Expr>),
     Conv(Box<Expr>),
     ConvNop(Box<Expr>),
-    StrToBytes(Box<Expr>),
+    StrToBytes(Box<Expr>, ConvBuf),
     BytesToStr(Box<Expr>),
-    StrToRunes(Box<Expr>),
+    StrToRunes(Box<Expr>, ConvBuf),
     RunesToStr(Box<Expr>),
     RuneToStr(Box<Expr>),
     /// `map[K]V{k: v, …}`; the number is how many entries the order pass
@@ -391,9 +409,9 @@ impl Expr {
             | ExprKind::Cap(a)
             | ExprKind::Conv(a)
             | ExprKind::ConvNop(a)
-            | ExprKind::StrToBytes(a)
+            | ExprKind::StrToBytes(a, _)
             | ExprKind::BytesToStr(a)
-            | ExprKind::StrToRunes(a)
+            | ExprKind::StrToRunes(a, _)
             | ExprKind::RunesToStr(a)
             | ExprKind::RuneToStr(a)
             | ExprKind::PtrLit(a)
@@ -448,9 +466,9 @@ impl Expr {
             | ExprKind::Cap(a)
             | ExprKind::Conv(a)
             | ExprKind::ConvNop(a)
-            | ExprKind::StrToBytes(a)
+            | ExprKind::StrToBytes(a, _)
             | ExprKind::BytesToStr(a)
-            | ExprKind::StrToRunes(a)
+            | ExprKind::StrToRunes(a, _)
             | ExprKind::RunesToStr(a)
             | ExprKind::RuneToStr(a)
             | ExprKind::PtrLit(a)

@@ -597,9 +597,9 @@ runtime_symbols! {
     cmpstring: fn(*const u8, i64, *const u8, i64) -> i64;
     memequal: fn(*const u8, *const u8, i64) -> bool;
     slicebytetostring: fn(*const u8, i64, *mut GoString);
-    stringtoslicebyte: fn(*const u8, i64, bool, *mut GoSlice);
+    stringtoslicebyte: fn(*const u8, i64, u8, *mut GoSlice);
     intstring: fn(i64, *mut GoString);
-    stringtoslicerune: fn(*const u8, i64, bool, *mut GoSlice);
+    stringtoslicerune: fn(*const u8, i64, u8, *mut GoSlice);
     slicerunetostring: fn(*const i32, i64, *mut GoString);
     decoderune: fn(*const u8, i64, i64, *mut i32) -> i64;
     growslice: fn(*const u8, i64, i64, i64, i64, bool, *mut GoSlice);

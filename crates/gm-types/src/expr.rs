@@ -5,7 +5,7 @@
 
 use gm_diag::Span;
 use gm_ir::constant::{ConstValue, representable};
-use gm_ir::{Basic, Expr, ExprKind, SliceKind, Type, TypeId, UnOp, Untyped, Var};
+use gm_ir::{Basic, ConvBuf, Expr, ExprKind, SliceKind, Type, TypeId, UnOp, Untyped, Var};
 use gm_syntax::ast::{self, ExprKind as A, UnaryOp, Unsupported};
 
 use crate::operand::{Mode, Operand};
@@ -1165,14 +1165,21 @@ impl<'a> Checker<'a> {
                 return self.invalid(span);
             }
         };
+        // Go sizes the array for a constant string exactly; escape analysis
+        // decides the rest.
+        let buf = if xo.is_const() {
+            ConvBuf::Exact
+        } else {
+            ConvBuf::Heap
+        };
         let inner = Box::new(xo.expr);
         let kind = match kind {
             ConvKind::Nop => ExprKind::ConvNop(inner),
             ConvKind::Numeric => ExprKind::Conv(inner),
-            ConvKind::StrToBytes => ExprKind::StrToBytes(inner),
+            ConvKind::StrToBytes => ExprKind::StrToBytes(inner, buf),
             ConvKind::BytesToStr => ExprKind::BytesToStr(inner),
             ConvKind::RuneToStr => ExprKind::RuneToStr(inner),
-            ConvKind::StrToRunes => ExprKind::StrToRunes(inner),
+            ConvKind::StrToRunes => ExprKind::StrToRunes(inner, buf),
             ConvKind::RunesToStr => ExprKind::RunesToStr(inner),
         };
         Operand::new(Mode::Value, Expr::new(kind, t, span))

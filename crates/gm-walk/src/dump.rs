@@ -544,8 +544,8 @@ impl Printer<'_> {
             ExprKind::Conv(x)
             | ExprKind::ConvNop(x)
             | ExprKind::Reinterpret(x)
-            | ExprKind::StrToBytes(x)
-            | ExprKind::StrToRunes(x)
+            | ExprKind::StrToBytes(x, _)
+            | ExprKind::StrToRunes(x, _)
             | ExprKind::BytesToStr(x)
             | ExprKind::RunesToStr(x)
             | ExprKind::RuneToStr(x) => {

@@ -2,6 +2,12 @@
 //! map literal outlive its function (or the loop iteration that made it)?
 //! A map that does not gets a stack header, as Go does (LOWERING §6).
 //!
+//! The same graph sizes `[]byte(s)` and `[]rune(s)`: Go gives a result that
+//! stays in its function a 32-element temporary buffer, and shares the
+//! string's bytes for a `[]byte` that is also never written (a store to an
+//! element, `append`, `copy` into it, `clear`, or a callee that does one of
+//! these). Writes flow to a mutator node, as escapes flow to the heap.
+//!
 //! The analysis is a flow graph over each function, in the spirit of Go's:
 //! nodes are the contents of local variables and of allocations, plus the
 //! heap; an edge says that pointer values held by one node are copied into
@@ -25,18 +31,36 @@
 use std::collections::{HashMap, HashSet};
 
 use gm_diag::Span;
-use gm_ir::{Expr, ExprKind, Func, FuncId, LocalId, Program, RangeKind, Stmt, StmtKind, Var};
+use gm_ir::{
+    ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, Program, RangeKind, Stmt, StmtKind, Var,
+};
 
-/// Map allocation sites (by function and span) that stay on the stack.
+/// An allocation site: its function and span.
+type Site = (FuncId, u32, u32);
+
+/// Map allocation sites that stay on the stack, and how string-to-slice
+/// conversions that stay in their function are used.
 #[derive(Default, Debug)]
 pub struct EscapeInfo {
-    stack_maps: HashSet<(FuncId, u32, u32)>,
+    stack_maps: HashSet<Site>,
+    /// Non-escaping conversions, and whether their result is written.
+    local_convs: HashMap<Site, bool>,
 }
 
 impl EscapeInfo {
     /// Whether the map made at `span` in `func` may live on the stack.
     pub fn on_stack(&self, func: FuncId, span: Span) -> bool {
         self.stack_maps.contains(&(func, span.lo, span.hi))
+    }
+
+    /// Where the `[]byte` (`bytes`) or `[]rune` conversion at `span` in
+    /// `func` gets its array.
+    pub fn conv_buf(&self, func: FuncId, span: Span, bytes: bool) -> ConvBuf {
+        match self.local_convs.get(&(func, span.lo, span.hi)) {
+            None => ConvBuf::Heap,
+            Some(false) if bytes => ConvBuf::Exact,
+            Some(_) => ConvBuf::Temp,
+        }
     }
 }
 
@@ -52,6 +76,8 @@ struct ParamLeak {
     value_to_results: u64,
     /// The results that values read through the parameter reach.
     pointee_to_results: u64,
+    /// What the parameter points to (a slice's elements) is written.
+    mutates: bool,
 }
 
 /// Results past this many are treated as the heap.
@@ -62,6 +88,7 @@ const LEAKS_EVERYWHERE: ParamLeak = ParamLeak {
     pointee: true,
     value_to_results: 0,
     pointee_to_results: 0,
+    mutates: true,
 };
 
 type Summaries = HashMap<FuncId, Vec<ParamLeak>>;
@@ -92,9 +119,16 @@ pub fn analyze(program: &Program) -> EscapeInfo {
     for (id, f) in program.funcs.iter() {
         let g = Graph::build(program, f, &leaks);
         let escaping = g.escaping();
-        for (site, span) in g.map_sites() {
-            if !g.alloc_escapes(site, &escaping) {
-                info.stack_maps.insert((id, span.lo, span.hi));
+        for (site, alloc) in g.allocs.iter().enumerate() {
+            let key = (id, alloc.span.lo, alloc.span.hi);
+            match alloc.kind {
+                AllocKind::Map if !g.alloc_escapes(site, &escaping) => {
+                    info.stack_maps.insert(key);
+                }
+                AllocKind::Conv if !g.alloc_escapes(site, &escaping) => {
+                    info.local_convs.insert(key, g.alloc_written(site));
+                }
+                _ => {}
             }
         }
     }
@@ -110,6 +144,8 @@ enum Node {
     Pointee(LocalId),
     /// The function's i-th result.
     Result(usize),
+    /// Whatever writes through the pointers that reach it.
+    Mutator,
 }
 
 /// Where a pointer value came from.
@@ -121,10 +157,18 @@ enum Src {
     Address(Node),
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AllocKind {
+    Map,
+    /// The array of `[]byte(s)` or `[]rune(s)`.
+    Conv,
+    Other,
+}
+
 struct Alloc {
     span: Span,
     depth: u32,
-    is_map: bool,
+    kind: AllocKind,
 }
 
 struct Graph<'a> {
@@ -171,33 +215,37 @@ impl<'a> Graph<'a> {
         ParamLeak {
             value: escaping.contains(&Node::Var(p)),
             // Returning a pointer hands it to the caller, which accounts
-            // for it; any other copy may be read through later.
+            // for it, and writing through it copies nothing; any other copy
+            // may be read through later.
             pointee: escaping.contains(&Node::Pointee(p))
-                || self
-                    .edges
-                    .iter()
-                    .any(|&(from, to)| from == Node::Var(p) && !matches!(to, Node::Result(_))),
+                || self.edges.iter().any(|&(from, to)| {
+                    from == Node::Var(p) && !matches!(to, Node::Result(_) | Node::Mutator)
+                }),
             value_to_results: results_reached(Node::Var(p)),
             pointee_to_results: results_reached(Node::Pointee(p)),
+            mutates: self.reachable_from(Node::Var(p)).contains(&Node::Mutator),
         }
     }
 
-    fn map_sites(&self) -> Vec<(usize, Span)> {
-        self.allocs
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.is_map)
-            .map(|(i, a)| (i, a.span))
-            .collect()
-    }
-
-    fn alloc(&mut self, span: Span, is_map: bool) -> usize {
+    fn alloc(&mut self, span: Span, kind: AllocKind) -> usize {
         self.allocs.push(Alloc {
             span,
             depth: self.depth,
-            is_map,
+            kind,
         });
         self.allocs.len() - 1
+    }
+
+    /// Records that what the values in `srcs` point to is written. (Unlike
+    /// a store, this keeps no address anywhere.)
+    fn mutate(&mut self, srcs: Vec<Src>) {
+        for s in srcs {
+            match s {
+                Src::Contents(n) => self.edges.push((n, Node::Mutator)),
+                Src::Address(Node::Alloc(a)) => self.addr_in.push((a, Node::Mutator)),
+                Src::Address(_) => {}
+            }
+        }
     }
 
     /// Records that the values in `srcs` are stored into `to`.
@@ -267,8 +315,19 @@ impl<'a> Graph<'a> {
                 self.reachable_from(holder).into_iter().any(|n| match n {
                     Node::Var(v) => self.var_depth.get(&v).copied().unwrap_or(0) < depth,
                     Node::Heap | Node::Result(_) => true,
-                    Node::Alloc(_) | Node::Pointee(_) => false,
+                    Node::Alloc(_) | Node::Pointee(_) | Node::Mutator => false,
                 })
+            })
+    }
+
+    /// Whether something writes through the address of allocation `a`.
+    fn alloc_written(&self, a: usize) -> bool {
+        self.addr_in
+            .iter()
+            .filter(|(x, _)| *x == a)
+            .any(|&(_, holder)| {
+                let reached = self.reachable_from(holder);
+                reached.contains(&Node::Mutator) || reached.contains(&Node::Heap)
             })
     }
 
@@ -402,7 +461,8 @@ impl<'a> Graph<'a> {
                 self.expr(k);
             }
             StmtKind::Clear(x) => {
-                self.expr(x);
+                let srcs = self.expr(x);
+                self.mutate(srcs);
             }
             StmtKind::Print(args, _) => {
                 for a in args {
@@ -431,9 +491,19 @@ impl<'a> Graph<'a> {
                 self.flow_to_heap(srcs);
             }
             _ => {
-                // Through a pointer or into a slice: the heap.
+                // Through a pointer or into a slice: the heap; and what the
+                // pointer or slice leads to is written.
+                let written = match &dst.kind {
+                    ExprKind::Index(x, _) | ExprKind::Deref(x) | ExprKind::DotPtr(x, _) => {
+                        Some(x.as_ref())
+                    }
+                    _ => None,
+                };
                 for c in dst.children() {
-                    self.expr(c);
+                    let through = self.expr(c);
+                    if written.is_some_and(|w| std::ptr::eq(w, c)) {
+                        self.mutate(through);
+                    }
                 }
                 self.flow_to_heap(srcs);
             }
@@ -448,11 +518,11 @@ impl<'a> Graph<'a> {
                 if let Some(h) = hint {
                     self.expr(h);
                 }
-                let a = self.alloc(e.span, true);
+                let a = self.alloc(e.span, AllocKind::Map);
                 vec![Src::Address(Node::Alloc(a))]
             }
             ExprKind::MapLit(entries, _) => {
-                let a = self.alloc(e.span, true);
+                let a = self.alloc(e.span, AllocKind::Map);
                 for (k, v) in entries {
                     let ks = self.expr(k);
                     self.flow_to_heap(ks);
@@ -461,14 +531,19 @@ impl<'a> Graph<'a> {
                 }
                 vec![Src::Address(Node::Alloc(a))]
             }
+            ExprKind::StrToBytes(x, _) | ExprKind::StrToRunes(x, _) => {
+                self.expr(x);
+                let a = self.alloc(e.span, AllocKind::Conv);
+                vec![Src::Address(Node::Alloc(a))]
+            }
             ExprKind::PtrLit(lit) => {
-                let a = self.alloc(e.span, false);
+                let a = self.alloc(e.span, AllocKind::Other);
                 let inner = self.expr(lit);
                 self.flow(inner, Node::Alloc(a));
                 vec![Src::Address(Node::Alloc(a))]
             }
             ExprKind::New => {
-                let a = self.alloc(e.span, false);
+                let a = self.alloc(e.span, AllocKind::Other);
                 vec![Src::Address(Node::Alloc(a))]
             }
             ExprKind::Addr(x) => match x.outer_local(&self.program.types) {
@@ -509,15 +584,30 @@ impl<'a> Graph<'a> {
                 }
                 vec![]
             }
-            ExprKind::Append(args, _) => {
+            ExprKind::Append(args, spread) => {
+                // The result may share the first operand's array, whose
+                // spare capacity is written. The values appended are
+                // stored in an array that may be new: the heap. With
+                // `append(s, t...)` those are t's elements, not t itself.
                 let mut it = args.iter();
-                if let Some(s) = it.next() {
-                    self.expr(s);
-                }
+                let base = it.next().map(|s| self.expr(s)).unwrap_or_default();
+                self.mutate(base.clone());
                 for a in it {
-                    let srcs = self.expr(a);
+                    let mut srcs = self.expr(a);
+                    if *spread {
+                        srcs = srcs
+                            .into_iter()
+                            .filter_map(|s| self.read_through(s))
+                            .collect();
+                    }
                     self.flow_to_heap(srcs);
                 }
+                base
+            }
+            ExprKind::Copy(dst, src) => {
+                let written = self.expr(dst);
+                self.mutate(written);
+                self.expr(src);
                 vec![]
             }
             ExprKind::Call(f, args) => self.call(*f, args).into_iter().next().unwrap_or_default(),
@@ -532,11 +622,16 @@ impl<'a> Graph<'a> {
                     self.expr(b);
                 }
                 let xs = self.expr(x);
-                if matches!(kind, gm_ir::SliceKind::Array) {
+                match kind {
                     // Slicing an array exposes its storage.
-                    self.flow_to_heap(xs);
+                    gm_ir::SliceKind::Array => {
+                        self.flow_to_heap(xs);
+                        vec![]
+                    }
+                    // A slice of a slice shares its array.
+                    gm_ir::SliceKind::Slice => xs,
+                    gm_ir::SliceKind::String => vec![],
                 }
-                vec![]
             }
             ExprKind::Init(stmts, x) => {
                 self.block(stmts);
@@ -566,6 +661,9 @@ impl Graph<'_> {
                 self.flow_to_heap(srcs);
                 continue;
             }
+            if leak.mutates {
+                self.mutate(srcs.clone());
+            }
             for (r, out) in results.iter_mut().enumerate() {
                 if leak.value_to_results & 1 << r != 0 {
                     out.extend(srcs.iter().copied());
@@ -580,7 +678,7 @@ impl Graph<'_> {
             let pointee = leak.pointee && holds_pointer(&self.program.types, a.ty);
             for s in srcs {
                 match s {
-                    Src::Address(Node::Alloc(a)) if self.allocs[a].is_map => {}
+                    Src::Address(Node::Alloc(a)) if self.allocs[a].kind == AllocKind::Map => {}
                     Src::Address(n) if pointee => self.edges.push((n, Node::Heap)),
                     // A pointer we hold: treat it as escaping.
                     Src::Contents(n) if pointee => self.edges.push((n, Node::Heap)),

@@ -5,7 +5,7 @@
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
 use gm_ir::runtime::RtFn;
-use gm_ir::{Basic, BinOp, Expr, ExprKind, Stmt, StmtKind, TypeId};
+use gm_ir::{Basic, BinOp, ConvBuf, Expr, ExprKind, Stmt, StmtKind, TypeId};
 
 use crate::mapfast::{MapFast, MapOp, map_fast, map_fn};
 use crate::rtypes::{HMAP_BUCKETS, HMAP_HASH0};
@@ -30,6 +30,20 @@ impl Walk<'_, '_> {
                 let args = args.into_iter().map(|a| self.expr(a, out)).collect();
                 let args = self.call_args(args, out);
                 Expr::new(ExprKind::Call(f, args), e.ty, e.span)
+            }
+            ExprKind::StrToBytes(_, ConvBuf::Heap) | ExprKind::StrToRunes(_, ConvBuf::Heap) => {
+                let bytes = matches!(e.kind, ExprKind::StrToBytes(..));
+                let (ExprKind::StrToBytes(x, _) | ExprKind::StrToRunes(x, _)) = e.kind else {
+                    unreachable!("matched above")
+                };
+                let x = Box::new(self.expr(*x, out));
+                let buf = self.esc.conv_buf(self.func_id, e.span, bytes);
+                let kind = if bytes {
+                    ExprKind::StrToBytes(x, buf)
+                } else {
+                    ExprKind::StrToRunes(x, buf)
+                };
+                Expr::new(kind, e.ty, e.span)
             }
             ExprKind::Init(stmts, x) => {
                 let mut init = self.block(stmts);

@@ -510,8 +510,8 @@ impl Order<'_, '_> {
             | ExprKind::MakeSlice(..)
             | ExprKind::MinMax(..)
             | ExprKind::New
-            | ExprKind::StrToBytes(_)
-            | ExprKind::StrToRunes(_) => {
+            | ExprKind::StrToBytes(..)
+            | ExprKind::StrToRunes(..) => {
                 let e = self.call(e);
                 if assigned_to_name {
                     e

@@ -78,16 +78,31 @@ pub unsafe extern "C" fn slicebytetostring(p: *const u8, n: i64, out: *mut GoStr
     unsafe { out.write(new_string(bytes(p, n))) };
 }
 
-/// A fresh slice holding `items`. Its capacity is exact when `exact` (Go
-/// sizes the array of a constant string's conversion exactly), else rounded
-/// up to the allocation size class as Go's `rawbyteslice` and
-/// `rawruneslice` do.
-fn slice_of<T: Copy>(items: &[T], exact: bool) -> GoSlice {
+/// How `[]byte(s)` and `[]rune(s)` size their array (the compiler's
+/// choice, passed by generated code).
+pub mod conv_buf {
+    /// Rounded up to the allocation size class: the result escapes.
+    pub const HEAP: u8 = 0;
+    /// Go's 32-element temporary buffer when the result fits.
+    pub const TEMP: u8 = 1;
+    /// Exactly as many elements as the result has.
+    pub const EXACT: u8 = 2;
+}
+
+/// Go's `tmpStringBufSize`: the elements of a conversion's temporary
+/// buffer.
+const TMP_BUF_LEN: usize = 32;
+
+/// A fresh slice holding `items`, its capacity chosen by `buf` (one of
+/// [`conv_buf`]). A temporary buffer is a heap array of Go's buffer size,
+/// so the result's capacity is Go's while its memory never depends on the
+/// compiler's analysis being right.
+fn slice_of<T: Copy>(items: &[T], buf: u8) -> GoSlice {
     let size = std::mem::size_of::<T>();
-    let cap = if exact {
-        items.len()
-    } else {
-        roundupsize(std::mem::size_of_val(items), true) / size
+    let cap = match buf {
+        conv_buf::EXACT => items.len(),
+        conv_buf::TEMP if items.len() <= TMP_BUF_LEN => TMP_BUF_LEN,
+        _ => roundupsize(std::mem::size_of_val(items), true) / size,
     };
     let dst = alloc::alloc_zeroed(cap * size, std::mem::align_of::<T>());
     // SAFETY: `dst` has room for `cap >= items.len()` elements of `T`.
@@ -99,24 +114,24 @@ fn slice_of<T: Copy>(items: &[T], exact: bool) -> GoSlice {
     }
 }
 
-/// Go: `runtime.stringtoslicebyte`: `[]byte(s)`; `exact` when `s` is a
-/// constant.
+/// Go: `runtime.stringtoslicebyte`: `[]byte(s)`; `buf` is one of
+/// [`conv_buf`].
 ///
 /// # Safety
 /// The string is valid; `out` is writable.
-pub unsafe extern "C" fn stringtoslicebyte(p: *const u8, n: i64, exact: bool, out: *mut GoSlice) {
+pub unsafe extern "C" fn stringtoslicebyte(p: *const u8, n: i64, buf: u8, out: *mut GoSlice) {
     // SAFETY: forwarded.
     let b = unsafe { bytes(p, n) };
     // SAFETY: `out` is writable.
-    unsafe { out.write(slice_of(b, exact)) };
+    unsafe { out.write(slice_of(b, buf)) };
 }
 
 /// Go: `runtime.stringtoslicerune`: `[]rune(s)`, decoding UTF-8 (an invalid
-/// byte is U+FFFD); `exact` when `s` is a constant.
+/// byte is U+FFFD); `buf` is one of [`conv_buf`].
 ///
 /// # Safety
 /// The string is valid; `out` is writable.
-pub unsafe extern "C" fn stringtoslicerune(p: *const u8, n: i64, exact: bool, out: *mut GoSlice) {
+pub unsafe extern "C" fn stringtoslicerune(p: *const u8, n: i64, buf: u8, out: *mut GoSlice) {
     // SAFETY: forwarded.
     let b = unsafe { bytes(p, n) };
     let mut runes = Vec::new();
@@ -127,7 +142,7 @@ pub unsafe extern "C" fn stringtoslicerune(p: *const u8, n: i64, exact: bool, ou
         k = next;
     }
     // SAFETY: `out` is writable.
-    unsafe { out.write(slice_of(&runes, exact)) };
+    unsafe { out.write(slice_of(&runes, buf)) };
 }
 
 /// Go: `runtime.slicerunetostring`: `string(rs)`, encoding each rune as
@@ -273,7 +288,7 @@ mod tests {
             cap: 0,
         };
         // SAFETY: a valid string and a writable out.
-        unsafe { stringtoslicebyte(b"hello".as_ptr(), 5, false, &mut s) };
+        unsafe { stringtoslicebyte(b"hello".as_ptr(), 5, conv_buf::HEAP, &mut s) };
         assert_eq!((s.len, s.cap), (5, 8));
         let mut out = GoString::EMPTY;
         // SAFETY: the slice holds `len` bytes; `out` is writable.
@@ -296,15 +311,22 @@ mod tests {
         };
         let src = b"h\xc3\xa9!\xff\xff";
         // SAFETY: a valid string and a writable out.
-        unsafe { stringtoslicerune(src.as_ptr(), src.len() as i64, false, &mut s) };
+        unsafe { stringtoslicerune(src.as_ptr(), src.len() as i64, conv_buf::HEAP, &mut s) };
         // Five runes are 20 bytes, which round up to the 24-byte class.
         assert_eq!((s.len, s.cap), (5, 6));
         // SAFETY: the slice holds `len` runes.
         let runes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<i32>(), 5) };
         assert_eq!(runes, [0x68, 0xe9, 0x21, 0xFFFD, 0xFFFD]);
         // SAFETY: as above.
-        unsafe { stringtoslicerune(src.as_ptr(), 2, true, &mut s) };
+        unsafe { stringtoslicerune(src.as_ptr(), 2, conv_buf::EXACT, &mut s) };
         assert_eq!((s.len, s.cap), (2, 2));
+        // SAFETY: as above.
+        unsafe { stringtoslicerune(src.as_ptr(), 2, conv_buf::TEMP, &mut s) };
+        assert_eq!((s.len, s.cap), (2, 32));
+        let long = [b'x'; 33];
+        // SAFETY: as above.
+        unsafe { stringtoslicebyte(long.as_ptr(), 33, conv_buf::TEMP, &mut s) };
+        assert_eq!((s.len, s.cap), (33, 48));
         let mut out = GoString::EMPTY;
         let back = [0x41, 0xe9, -1, 0xD800, 0x10FFFF];
         // SAFETY: `back` holds five runes; `out` is writable.
