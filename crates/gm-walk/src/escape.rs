@@ -415,11 +415,14 @@ impl<'a> Graph<'a> {
                         self.declare(*l);
                     }
                 }
-                // Ranging over an array value yields its elements.
-                let elems = if matches!(kind, RangeKind::Array) {
-                    xs
-                } else {
-                    vec![]
+                // Ranging over an array, or through a pointer to one, yields
+                // its elements; those of slices and maps already escaped.
+                let elems = match kind {
+                    RangeKind::Array => xs,
+                    RangeKind::ArrayPtr => {
+                        xs.into_iter().filter_map(|s| self.read_through(s)).collect()
+                    }
+                    _ => vec![],
                 };
                 if let Some(k) = key {
                     self.assign(k, vec![]);
