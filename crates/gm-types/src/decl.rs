@@ -6,7 +6,9 @@ use gm_ir::{Func, Global, Local, LocalKind, TypeId};
 use gm_syntax::ast::{self, Decl, Unsupported};
 
 use crate::init::{InitRhs, InitSpec};
+use crate::operand::{Mode, Operand};
 use crate::{Checker, Entity, Signature};
+use gm_syntax::exprtext::expr_string;
 
 pub(crate) struct Object<'a> {
     pub name: String,
@@ -297,6 +299,10 @@ impl<'a> Checker<'a> {
         }
         if values.len() == 1 && names.len() > 1 {
             let op = self.expr(&values[0]);
+            if op.mode == Mode::MapIndex && names.len() == 2 {
+                let types = self.comma_ok_types(&op, declared, &values[0]);
+                return (types, Some(InitRhs::MapIndex(op.expr)));
+            }
             let results = self.tuple_results(&op);
             match results {
                 Some(ts) if ts.len() == names.len() => {
@@ -348,6 +354,39 @@ impl<'a> Checker<'a> {
             exprs.push(e);
         }
         (types, Some(InitRhs::Each(exprs)))
+    }
+
+    /// The variables' types in `var v, ok [T] = m[k]`: with a type, both
+    /// have it; else the element type and bool. (Go's messages call this
+    /// an assignment.)
+    fn comma_ok_types(
+        &mut self,
+        op: &Operand,
+        declared: Option<TypeId>,
+        value: &ast::Expr,
+    ) -> Vec<TypeId> {
+        let bool_ty = self.types.basic(gm_ir::Basic::Bool);
+        let Some(d) = declared else {
+            return vec![op.ty(), bool_ty];
+        };
+        if !self.assignable_type(op.ty(), d) {
+            let msg = format!(
+                "cannot use {} (map index expression of type {}) as {} value in assignment",
+                expr_string(value),
+                self.types.display(op.ty()),
+                self.types.display(d)
+            );
+            self.error(value.span, msg);
+        }
+        if !self.types.is_boolean(d) {
+            let msg = format!(
+                "cannot use {} (untyped bool value) as {} value in assignment",
+                expr_string(value),
+                self.types.display(d)
+            );
+            self.error(value.span, msg);
+        }
+        vec![d, d]
     }
 
     fn resolve_type_spec(&mut self, spec: &'a ast::TypeSpec, idx: usize) -> Entity {

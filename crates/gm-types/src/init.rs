@@ -20,6 +20,8 @@ pub(crate) enum InitRhs {
     Each(Vec<Expr>),
     /// One multi-value call.
     Tuple(Expr),
+    /// `v, ok = m[k]`.
+    MapIndex(Expr),
 }
 
 pub(crate) struct InitSpec {
@@ -34,6 +36,7 @@ pub(crate) struct InitSpec {
 pub(crate) fn rhs_assign(mut lhs: Vec<Expr>, rhs: InitRhs) -> StmtKind {
     match rhs {
         InitRhs::Tuple(call) => StmtKind::Assign2Func(lhs, call),
+        InitRhs::MapIndex(index) => StmtKind::Assign2MapR(lhs, index),
         InitRhs::Each(mut values) if values.len() == 1 => StmtKind::Assign(
             lhs.pop().expect("one target"),
             values.pop().expect("one value"),
@@ -146,6 +149,8 @@ impl<'a> Checker<'a> {
                             InitRhs::Tuple(c) => {
                                 self.types.tuple_elems(c.ty).map_or(c.ty, |t| t[k])
                             }
+                            InitRhs::MapIndex(index) if k == 0 => index.ty,
+                            InitRhs::MapIndex(_) => self.types.basic(gm_ir::Basic::Bool),
                         };
                         Expr::new(ExprKind::Blank, ty, spec.span)
                     }

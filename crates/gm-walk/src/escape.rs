@@ -419,9 +419,10 @@ impl<'a> Graph<'a> {
                 // its elements; those of slices and maps already escaped.
                 let elems = match kind {
                     RangeKind::Array => xs,
-                    RangeKind::ArrayPtr => {
-                        xs.into_iter().filter_map(|s| self.read_through(s)).collect()
-                    }
+                    RangeKind::ArrayPtr => xs
+                        .into_iter()
+                        .filter_map(|s| self.read_through(s))
+                        .collect(),
                     _ => vec![],
                 };
                 if let Some(k) = key {
