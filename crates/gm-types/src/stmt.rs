@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use gm_diag::Span;
+use gm_ir::constant::ConstValue;
 use gm_ir::{
     Basic, Case, Expr, ExprKind, Func, FuncId, LocalId, LocalKind, LoopId, RangeKind, Stmt,
     StmtKind, TypeId,
@@ -647,8 +648,10 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                // Go looks for duplicate numbers and strings, not booleans.
                 if let Some(v) = op.const_value()
                     && tag_ty.is_some()
+                    && !matches!(v, ConstValue::Bool(_))
                 {
                     if seen.contains(v) {
                         let d = self.describe(&op, e);
@@ -674,6 +677,36 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A bare return needs every named result visible by its name.
+    fn results_in_scope(&mut self, results: &[LocalId], span: Span) -> bool {
+        let mut ok = true;
+        for &r in results {
+            let name = self.fc().func.locals[r].name.clone();
+            if name == "_" {
+                continue;
+            }
+            let inner = match self.lookup(&name, span) {
+                Some(Entity::Local(l)) if l == r => continue,
+                Some(Entity::Local(l)) => {
+                    let local = &self.fc().func.locals[l];
+                    let (at, ty) = (local.span, local.ty);
+                    let place = self.at(at);
+                    let place = place.strip_prefix(" at ").unwrap_or(&place).to_string();
+                    format!(
+                        "{place}: inner declaration of var {name} {}",
+                        self.types.display(ty)
+                    )
+                }
+                _ => format!("inner declaration of {name}"),
+            };
+            let msg = format!("result parameter {name} not in scope at return");
+            self.diags
+                .push(gm_diag::Diagnostic::error(span, msg).with_note(inner));
+            ok = false;
+        }
+        ok
+    }
+
     fn return_stmt(&mut self, s: &'a ast::Stmt, values: &'a [ast::Expr]) -> Option<StmtKind> {
         let results = self.fc().results.clone();
         let span = s.span;
@@ -683,6 +716,9 @@ impl<'a> Checker<'a> {
             }
             if self.fc().named_results {
                 let locals = self.fc().func.results.clone();
+                if !self.results_in_scope(&locals, span) {
+                    return None;
+                }
                 let exprs = locals
                     .into_iter()
                     .map(|l| {
