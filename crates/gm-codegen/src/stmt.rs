@@ -279,6 +279,23 @@ impl FnCx<'_, '_> {
         self.place_store(&p, &v)
     }
 
+    /// Evaluates what Go evaluates of an array operand whose value is not
+    /// needed (its `safeExpr`): index expressions, but no dereference,
+    /// bounds check or copy.
+    fn operand_effects(&mut self, x: &Expr) -> R<()> {
+        match &x.kind {
+            ExprKind::Name(_) | ExprKind::Const(_) => Ok(()),
+            ExprKind::Deref(a) | ExprKind::Dot(a, _) | ExprKind::DotPtr(a, _) => {
+                self.operand_effects(a)
+            }
+            ExprKind::Index(a, i) => {
+                self.operand_effects(a)?;
+                self.expr(i).map(drop)
+            }
+            _ => self.expr(x).map(drop),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn range(
         &mut self,
@@ -326,7 +343,9 @@ impl FnCx<'_, '_> {
                     self.store(x.ty, &v, tmp, 0)?;
                     (n, Some(tmp), Some(elem))
                 } else {
-                    self.expr(x)?;
+                    // Only the length is used, and it is constant: Go
+                    // evaluates no more of the operand than its indices.
+                    self.operand_effects(x)?;
                     (n, None, Some(elem))
                 }
             }
