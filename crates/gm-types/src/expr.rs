@@ -866,6 +866,8 @@ impl<'a> Checker<'a> {
                     if let Some(r) = self.fold_unary(irop, v, ty) {
                         return self.typed_const(r, ty, span, e);
                     }
+                    // The only failure left: -x outside gm's 128-bit range.
+                    self.error(span, "constant overflow");
                     return self.invalid(span);
                 }
                 Operand::new(

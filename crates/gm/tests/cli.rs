@@ -159,3 +159,20 @@ fn unreadable_input_is_an_error_not_a_crash() {
 fn usage_errors_exit_2() {
     assert_eq!(gm(&["frobnicate"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_constant_past_128_bits_is_a_compile_error_not_a_wrong_answer() {
+    // Go's constants are wider; gm reports what it cannot represent.
+    let path = program(
+        "neg_overflow.gm",
+        "package main\n\nconst m = -170141183460469231731687303715884105727 - 1\n\nfunc main() {\n\tprintln(\"a\", -m > 0, \"b\")\n}\n",
+    );
+    let out = gm(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(":6:15: constant overflow"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+}
