@@ -79,6 +79,7 @@ pub fn lex(src: &str) -> Lexed<'_> {
         depth: 0,
     };
     let aborted = lexer.run().is_err();
+    lexer.nul_inside_tokens();
     Lexed {
         tokens: lexer.tokens,
         errors: lexer.errors,
@@ -233,6 +234,19 @@ impl<'a> Lexer<'a> {
         };
         self.push(lo, tok, hi);
         Ok(())
+    }
+
+    /// Go rejects a NUL byte anywhere, also inside a string or a comment,
+    /// where the token rules let it through: the first one is reported.
+    fn nul_inside_tokens(&mut self) {
+        let Some(at) = self.src.find('\0') else {
+            return;
+        };
+        let at_reported = self.errors.iter().any(|d| d.span.lo as usize == at);
+        if !at_reported {
+            self.bad_char(at);
+            self.errors.sort_by_key(|d| d.span.lo);
+        }
     }
 
     fn bad_char(&mut self, at: usize) {
@@ -493,6 +507,12 @@ mod tests {
         );
         assert_eq!(lex(r#""\q""#).errors[0].message, "unknown escape sequence");
         assert_eq!(lex("/* x").errors[0].message, "comment not terminated");
+        for src in ["// a\0b\n", "\"a\0b\"", "`a\0b`", "/* \0 */"] {
+            let errors = lex(src).errors;
+            assert_eq!(errors.len(), 1, "{src:?}");
+            assert_eq!(errors[0].message, "invalid NUL character");
+            assert_eq!(errors[0].span.lo as usize, src.find('\0').unwrap());
+        }
     }
 
     #[test]
