@@ -62,8 +62,20 @@ pub fn unsupported<'a>(what: Unsupported, lo: usize, hi: usize) -> PResult<'a, E
     expr(ExprKind::Unsupported(what), lo, hi)
 }
 
-pub fn binary<'a>(op: BinaryOp, l: Expr, r: Expr, lo: usize, hi: usize) -> PResult<'a, Expr> {
-    expr(ExprKind::Binary(op, Box::new(l), Box::new(r)), lo, hi)
+pub fn binary<'a>(
+    op: BinaryOp,
+    op_span: (usize, usize),
+    l: Expr,
+    r: Expr,
+    lo: usize,
+    hi: usize,
+) -> PResult<'a, Expr> {
+    let op_span = Span::new(op_span.0, op_span.1);
+    expr(
+        ExprKind::Binary(op, Box::new(l), Box::new(r), op_span),
+        lo,
+        hi,
+    )
 }
 
 pub fn unary<'a>(op: UnaryOp, x: Expr, lo: usize, hi: usize) -> PResult<'a, Expr> {

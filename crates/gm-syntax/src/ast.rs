@@ -204,12 +204,16 @@ pub struct Expr {
 pub enum ExprKind {
     Ident(String),
     /// An integer literal's value; `None` when it does not fit in 128 bits.
-    Int(Option<u128>),
-    Float(f64),
+    /// An integer literal's source text (`0x_ff`); the checker reads it.
+    Int(Box<str>),
+    /// A floating-point literal's source text (`1.5e3`, `0x1p-2`).
+    Float(Box<str>),
     Rune(u32),
     /// String contents after escape decoding (Go strings are bytes).
     Str(Vec<u8>),
-    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// The operator, its operands, and the operator's own span (where Go
+    /// reports a constant result's overflow).
+    Binary(BinaryOp, Box<Expr>, Box<Expr>, Span),
     Unary(UnaryOp, Box<Expr>),
     Paren(Box<Expr>),
     Selector(Box<Expr>, Ident),
@@ -427,7 +431,7 @@ fn expr_child_depth(kind: &ExprKind) -> u32 {
     let d = |e: &Expr| e.depth;
     let od = |e: &Option<Box<Expr>>| e.as_ref().map_or(0, |e| e.depth);
     match kind {
-        ExprKind::Binary(_, l, r) => d(l).max(d(r)),
+        ExprKind::Binary(_, l, r, _) => d(l).max(d(r)),
         ExprKind::Unary(_, x) | ExprKind::Paren(x) | ExprKind::Selector(x, _) => d(x),
         ExprKind::Index(x, i) => d(x).max(d(i)),
         ExprKind::Slice { x, lo, hi, max } => d(x).max(od(lo)).max(od(hi)).max(od(max)),

@@ -313,7 +313,7 @@ impl Dumper<'_> {
             ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Rune(_) | ExprKind::Str(_) => {
                 self.line(depth, span, &format!("BasicLit {}", literal_text(&e.kind)))
             }
-            ExprKind::Binary(op, l, r) => {
+            ExprKind::Binary(op, l, r, _) => {
                 self.line(depth, span, &format!("BinaryExpr {}", op.symbol()));
                 self.expr(l, depth + 1);
                 self.expr(r, depth + 1);

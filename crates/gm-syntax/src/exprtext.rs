@@ -78,16 +78,14 @@ pub fn expr_string(e: &Expr) -> String {
 fn write_expr(s: &mut String, e: &Expr) {
     match &e.kind {
         ExprKind::Ident(n) => s.push_str(n),
-        ExprKind::Int(Some(v)) => s.push_str(&v.to_string()),
-        ExprKind::Int(None) => s.push_str("<overflow>"),
-        ExprKind::Float(f) => s.push_str(&format_float(*f)),
+        ExprKind::Int(text) | ExprKind::Float(text) => s.push_str(text),
         ExprKind::Rune(r) => match char::from_u32(*r) {
             Some('\'') => s.push_str("'\\''"),
             Some(c) if !c.is_control() => s.push_str(&format!("'{c}'")),
             _ => s.push_str(&format!("'\\x{r:02x}'")),
         },
         ExprKind::Str(b) => s.push_str(&quote(b)),
-        ExprKind::Binary(op, l, r) => {
+        ExprKind::Binary(op, l, r, _) => {
             write_expr(s, l);
             s.push_str(&format!(" {} ", op.symbol()));
             write_expr(s, r);

@@ -27,8 +27,8 @@ pub enum SemiKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok<'a> {
     Ident(&'a str),
-    Int(Option<u128>),
-    Float(f64),
+    Int(&'a str),
+    Float(&'a str),
     Imag,
     Rune(u32),
     Str(Vec<u8>),
@@ -261,7 +261,7 @@ impl<'a> Lexer<'a> {
         self.error(at, at + c.len_utf8(), msg);
     }
 
-    fn int_lit(&mut self, text: &str, lo: usize, hi: usize) -> Tok<'a> {
+    fn int_lit(&mut self, text: &'a str, lo: usize, hi: usize) -> Tok<'a> {
         let digits: String = text.chars().filter(|&c| c != '_').collect();
         let (radix, body) = match digits.get(..2) {
             Some("0x" | "0X") => (16, &digits[2..]),
@@ -274,22 +274,40 @@ impl<'a> Lexer<'a> {
             && let Some(bad) = body.chars().find(|&c| c > '7')
         {
             self.error(lo, hi, format!("invalid digit '{bad}' in octal literal"));
-            return Tok::Int(Some(0));
+            return Tok::Int("0");
         }
-        Tok::Int(u128::from_str_radix(body, radix).ok())
+        Tok::Int(text)
     }
 
-    fn float_lit(&mut self, text: &str, lo: usize, hi: usize) -> f64 {
+    /// Checks a floating-point literal's digits; the checker computes its
+    /// exact value from the text.
+    fn float_lit(&mut self, text: &'a str, lo: usize, hi: usize) -> &'a str {
         let digits: String = text.chars().filter(|&c| c != '_').collect();
-        let value = if digits.starts_with("0x") || digits.starts_with("0X") {
-            parse_hex_float(&digits[2..])
+        let hex = digits.starts_with("0x") || digits.starts_with("0X");
+        let mantissa = digits[2.min(digits.len())..]
+            .split(['p', 'P'])
+            .next()
+            .unwrap_or("");
+        if hex && !mantissa.chars().any(|c| c.is_ascii_hexdigit()) {
+            // Go reports it where the exponent starts.
+            let at = lo + text.find(['p', 'P']).unwrap_or(text.len());
+            self.error(at, at, "hexadecimal literal has no digits");
+            return "0.0";
+        }
+        if hex && !digits.contains(['p', 'P']) {
+            self.error(hi, hi, "hexadecimal mantissa requires a 'p' exponent");
+            return "0.0";
+        }
+        let well_formed = if hex {
+            parse_hex_float(&digits[2..]).is_some()
         } else {
-            digits.parse::<f64>().ok()
+            digits.parse::<f64>().is_ok()
         };
-        value.unwrap_or_else(|| {
+        if !well_formed {
             self.error(lo, hi, format!("malformed floating-point constant {text}"));
-            0.0
-        })
+            return "0.0";
+        }
+        text
     }
 
     fn rune_lit(&mut self, text: &str, lo: usize, hi: usize) -> u32 {
@@ -431,7 +449,7 @@ mod tests {
                 Tok::Semi(SemiKind::Eof) => "EOF;".to_string(),
                 Tok::Semi(SemiKind::Explicit) => ";".to_string(),
                 Tok::Ident(s) => s.to_string(),
-                Tok::Int(v) => format!("{v:?}"),
+                Tok::Int(v) => v.to_string(),
                 Tok::Op(o) => format!("{o:?}"),
                 other => format!("{other:?}"),
             })
@@ -454,14 +472,7 @@ mod tests {
     fn integer_literals() {
         assert_eq!(
             kinds("0x_1F 0o17 017 0b101 1_000"),
-            [
-                "Some(31)",
-                "Some(15)",
-                "Some(15)",
-                "Some(5)",
-                "Some(1000)",
-                "EOF;"
-            ]
+            ["0x_1F", "0o17", "017", "0b101", "1_000", "EOF;"]
         );
         let bad = lex("09");
         assert_eq!(bad.errors[0].message, "invalid digit '9' in octal literal");
@@ -469,7 +480,7 @@ mod tests {
 
     #[test]
     fn float_literals() {
-        let floats: Vec<f64> = lex("1.5 .5 1e3 1_0.2_5 0x1p-2 0x1.8p1 2.")
+        let floats: Vec<&str> = lex("1.5 .5 1e3 1_0.2_5 0x1p-2 0x1.8p1 2.")
             .tokens
             .into_iter()
             .filter_map(|(_, t, _)| match t {
@@ -477,7 +488,19 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(floats, [1.5, 0.5, 1000.0, 10.25, 0.25, 3.0, 2.0]);
+        assert_eq!(
+            floats,
+            ["1.5", ".5", "1e3", "1_0.2_5", "0x1p-2", "0x1.8p1", "2."]
+        );
+        let bad = lex("0x1.8");
+        assert_eq!(
+            bad.errors[0].message,
+            "hexadecimal mantissa requires a 'p' exponent"
+        );
+        assert_eq!(bad.errors[0].span, Span::new(5, 5));
+        let bad = lex("0x.p1");
+        assert_eq!(bad.errors[0].message, "hexadecimal literal has no digits");
+        assert_eq!(bad.tokens[0].1, Tok::Float("0.0"));
     }
 
     #[test]

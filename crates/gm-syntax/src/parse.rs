@@ -169,10 +169,8 @@ fn explain(
 fn describe(tok: &Tok<'_>) -> String {
     match tok {
         Tok::Ident(name) => format!("name {name}"),
-        Tok::Int(Some(v)) => format!("literal {v}"),
-        Tok::Int(_) | Tok::Float(_) | Tok::Imag | Tok::Rune(_) | Tok::Str(_) => {
-            "literal".to_string()
-        }
+        Tok::Int(text) | Tok::Float(text) => format!("literal {text}"),
+        Tok::Imag | Tok::Rune(_) | Tok::Str(_) => "literal".to_string(),
         Tok::Semi(SemiKind::Newline) => "newline".to_string(),
         Tok::Semi(SemiKind::Eof) => "EOF".to_string(),
         Tok::Semi(SemiKind::Explicit) => "semicolon".to_string(),

@@ -2,13 +2,18 @@
 //! folding, following Go's checker (types2) and its messages.
 
 use gm_diag::Span;
-use gm_ir::constant::{ConstValue, int_range};
+use gm_ir::constant::{ConstValue, MAX_UNTYPED_INT_BITS, int_range};
 use gm_ir::{Basic, BinOp, Expr, ExprKind, Type, TypeId, UnOp, Untyped};
 use gm_syntax::ast::{self, BinaryOp};
+use num_bigint::BigInt;
 
 use crate::Checker;
 use crate::operand::{Mode, Operand};
 use gm_syntax::exprtext::expr_string;
+
+/// Go's bound on a constant shift count: enough to reach the smallest
+/// float64 from 1.
+const MAX_CONST_SHIFT: i128 = 1023 - 1 + 52;
 
 pub(crate) fn ir_op(op: BinaryOp) -> BinOp {
     match op {
@@ -113,9 +118,9 @@ impl<'a> Checker<'a> {
         }
         if matches!(op, BinOp::Div | BinOp::Rem) {
             let zero = match y.const_value() {
-                Some(ConstValue::Int(0)) => true,
-                Some(ConstValue::Float(f)) => {
-                    *f == 0.0 && (x.is_const() || self.types.is_integer(ty))
+                Some(v @ ConstValue::Int(_)) => v.is_zero(),
+                Some(v @ ConstValue::Float(_)) => {
+                    v.is_zero() && (x.is_const() || self.types.is_integer(ty))
                 }
                 _ => false,
             };
@@ -125,10 +130,13 @@ impl<'a> Checker<'a> {
             }
         }
         if let (Some(a), Some(b)) = (x.const_value().cloned(), y.const_value().cloned()) {
-            return match fold_binary(op, &a, &b, self.types.is_integer(ty)) {
+            let folded = fold_binary(op, &a, &b, self.types.is_integer(ty))
+                .filter(|v| !self.types.is_untyped(ty) || within_untyped_limit(v));
+            return match folded {
                 Some(v) => self.typed_const(v, ty, span, e),
                 None => {
-                    self.error(span, "constant overflow");
+                    let at = operator_span(e, span);
+                    self.error(at, format!("constant {}overflow", op_name(op)));
                     self.invalid_at(span)
                 }
             };
@@ -315,6 +323,7 @@ impl<'a> Checker<'a> {
         r: &ast::Expr,
     ) -> Operand {
         // The count: an integer, non-negative if constant.
+        let count_text = self.describe(&y, r);
         if let Some(v) = y.const_value().cloned() {
             let integral = v.as_int().filter(|_| self.types.is_numeric(y.ty()));
             match integral {
@@ -358,37 +367,37 @@ impl<'a> Checker<'a> {
             let _ = self.set_untyped_type(&mut y.expr, uint);
         }
         if let Some(xv) = x.const_value().cloned() {
-            let xi = xv.as_int().filter(|_| self.types.is_numeric(x.ty()));
-            if xi.is_none() {
+            let xi = xv.big_int().filter(|_| self.types.is_numeric(x.ty()));
+            let Some(value) = xi else {
                 let d = self.describe(&x, l);
                 self.error(
                     l.span,
                     format!("invalid operation: shifted operand {d} must be integer"),
                 );
                 return self.invalid_at(span);
-            }
+            };
             if self.types.is_untyped(x.ty()) && self.types.is_float(x.ty()) {
                 // An integral untyped float shifts as an untyped int.
                 x.expr.ty = self.types.untyped(Untyped::Int);
             }
-            if let Some(count) = y.const_value().and_then(|v| v.as_int()) {
-                let value = xi.unwrap_or(0);
-                let result = if op == BinOp::Shl {
-                    if count > 127
-                        || (value != 0 && value.unsigned_abs().leading_zeros() < count as u32 + 1)
-                    {
-                        None
-                    } else {
-                        Some(value << count)
-                    }
-                } else {
-                    Some(value >> count.min(127))
-                };
-                let Some(v) = result else {
-                    self.error(span, "constant shift overflow");
+            if let Some(count) = y.const_value().map(|v| v.as_int()) {
+                // Go bounds constant shift counts just past the exponent
+                // of the smallest float64.
+                let Some(count) = count.filter(|&c| c <= MAX_CONST_SHIFT) else {
+                    let msg = format!("invalid operation: invalid shift count {count_text}");
+                    self.error(r.span, msg);
                     return self.invalid_at(span);
                 };
+                let v = if op == BinOp::Shl {
+                    value << count as usize
+                } else {
+                    value >> count as usize
+                };
                 let ty = x.ty();
+                if self.types.is_untyped(ty) && v.bits() > MAX_UNTYPED_INT_BITS {
+                    self.error(operator_span(e, span), "constant shift overflow");
+                    return self.invalid_at(span);
+                }
                 return self.typed_const(ConstValue::Int(v), ty, span, e);
             }
             // A non-constant shift of an untyped constant: its type comes
@@ -423,12 +432,13 @@ impl<'a> Checker<'a> {
     pub fn fold_unary(&mut self, op: UnOp, v: &ConstValue, ty: TypeId) -> Option<ConstValue> {
         Some(match (op, v) {
             (UnOp::Plus, v) => v.clone(),
-            (UnOp::Neg, ConstValue::Int(i)) => ConstValue::Int(i.checked_neg()?),
-            // Constants are exact: there is no negative zero.
-            (UnOp::Neg, ConstValue::Float(f)) => ConstValue::Float(-f + 0.0),
+            (UnOp::Neg, ConstValue::Int(i)) => ConstValue::Int(-i),
+            // Rationals have no negative zero, as Go's constants have none.
+            (UnOp::Neg, ConstValue::Float(f)) => ConstValue::Float(-f),
             (UnOp::Not, ConstValue::Bool(b)) => ConstValue::Bool(!b),
             (UnOp::BitNot, ConstValue::Int(i)) => match self.types.basic_of(ty) {
-                Some(b) if b.is_unsigned() => ConstValue::Int(!i & int_range(b).1),
+                // Within the type's range, `^x` is `max - x`.
+                Some(b) if b.is_unsigned() => ConstValue::Int(BigInt::from(int_range(b).1) - i),
                 _ => ConstValue::Int(!i),
             },
             _ => return None,
@@ -437,7 +447,7 @@ impl<'a> Checker<'a> {
 }
 
 /// Folds a binary operator on two constants; `integer` selects integer
-/// division. `None` on overflow of the 128-bit range.
+/// division. `None` when a float result is out of reach.
 pub(crate) fn fold_binary(
     op: BinOp,
     a: &ConstValue,
@@ -458,23 +468,28 @@ pub(crate) fn fold_binary(
             _ => None,
         };
     }
-    if let (Int(x), Int(y)) = (a, b)
-        && integer
-    {
-        return Some(Int(match op {
-            BinOp::Add => x.checked_add(*y)?,
-            BinOp::Sub => x.checked_sub(*y)?,
-            BinOp::Mul => x.checked_mul(*y)?,
-            BinOp::Div => x.checked_div(*y)?,
-            BinOp::Rem => x.checked_rem(*y)?,
+    if let (Int(x), Int(y)) = (a, b) {
+        // Go keeps integers integers except in float division.
+        let v = match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::Mul => x * y,
+            // Truncated division and remainder, as Go's.
+            BinOp::Div if integer => x / y,
+            BinOp::Rem => x % y,
             BinOp::And => x & y,
             BinOp::Or => x | y,
             BinOp::Xor => x ^ y,
             BinOp::AndNot => x & !y,
-            _ => return None,
-        }));
+            _ => return fold_float(op, a, b),
+        };
+        return Some(Int(v));
     }
-    let (x, y) = (a.as_f64()?, b.as_f64()?);
+    fold_float(op, a, b)
+}
+
+fn fold_float(op: BinOp, a: &ConstValue, b: &ConstValue) -> Option<ConstValue> {
+    let (x, y) = (a.rational()?, b.rational()?);
     let r = match op {
         BinOp::Add => x + y,
         BinOp::Sub => x - y,
@@ -482,8 +497,32 @@ pub(crate) fn fold_binary(
         BinOp::Div => x / y,
         _ => return None,
     };
-    // `+ 0.0` turns a negative zero into zero: constants have none.
-    r.is_finite().then_some(Float(r + 0.0))
+    ConstValue::float(r)
+}
+
+/// Untyped integer constants stay within Go's 512 bits.
+fn within_untyped_limit(v: &ConstValue) -> bool {
+    !matches!(v, ConstValue::Int(i) if i.bits() > MAX_UNTYPED_INT_BITS)
+}
+
+/// Where Go reports a constant operation's overflow: at the operator.
+fn operator_span(e: &ast::Expr, whole: Span) -> Span {
+    match &e.kind {
+        ast::ExprKind::Binary(_, _, _, op) => *op,
+        _ => whole,
+    }
+}
+
+/// The operation named in Go's `constant … overflow` message.
+fn op_name(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "addition ",
+        BinOp::Sub => "subtraction ",
+        BinOp::Xor => "bitwise XOR ",
+        BinOp::Mul => "multiplication ",
+        BinOp::Shl => "shift ",
+        _ => "",
+    }
 }
 
 fn compare(op: BinOp, a: &ConstValue, b: &ConstValue) -> bool {
@@ -493,10 +532,9 @@ fn compare(op: BinOp, a: &ConstValue, b: &ConstValue) -> bool {
         (ConstValue::String(x), ConstValue::String(y)) => x.cmp(y),
         (ConstValue::Bool(x), ConstValue::Bool(y)) => x.cmp(y),
         _ => a
-            .as_f64()
-            .zip(b.as_f64())
-            .and_then(|(x, y)| x.partial_cmp(&y))
-            .unwrap_or(Ordering::Less),
+            .rational()
+            .zip(b.rational())
+            .map_or(Ordering::Less, |(x, y)| x.cmp(&y)),
     };
     match op {
         BinOp::Eq => ord == Ordering::Equal,

@@ -239,7 +239,7 @@ impl<'a> Checker<'a> {
             return self.invalid_op(span);
         }
         if let Some(s) = x.const_value().and_then(|v| v.as_str()) {
-            let v = ConstValue::Int(s.len() as i128);
+            let v = ConstValue::int(s.len() as u64);
             return Operand::new(
                 Mode::Const(v.clone()),
                 Expr::new(ExprKind::Const(v), int, span),
@@ -251,7 +251,7 @@ impl<'a> Checker<'a> {
                 .expr
                 .any(&mut |e| matches!(e.kind, ExprKind::Call(..) | ExprKind::IndexMap(..)));
             if !has_call {
-                let v = ConstValue::Int(i128::from(n));
+                let v = ConstValue::int(n);
                 return Operand::new(
                     Mode::Const(v.clone()),
                     Expr::new(ExprKind::Const(v), int, span),
@@ -545,6 +545,6 @@ fn const_less(a: &ConstValue, b: &ConstValue) -> bool {
     match (a, b) {
         (ConstValue::Int(x), ConstValue::Int(y)) => x < y,
         (ConstValue::String(x), ConstValue::String(y)) => x < y,
-        _ => a.as_f64().zip(b.as_f64()).is_some_and(|(x, y)| x < y),
+        _ => a.rational().zip(b.rational()).is_some_and(|(x, y)| x < y),
     }
 }

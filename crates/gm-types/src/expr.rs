@@ -4,7 +4,8 @@
 //! composite literals in `lit.rs`.
 
 use gm_diag::Span;
-use gm_ir::constant::{ConstValue, representable};
+use gm_ir::constant::literal::{self, FloatError};
+use gm_ir::constant::{ConstValue, MAX_UNTYPED_INT_BITS, representable};
 use gm_ir::{Basic, ConvBuf, Expr, ExprKind, SliceKind, Type, TypeId, UnOp, Untyped, Var};
 use gm_syntax::ast::{self, ExprKind as A, UnaryOp, Unsupported};
 
@@ -19,6 +20,9 @@ pub(crate) enum ConvError {
     Overflows,
     Invalid,
 }
+
+/// Go refuses number literals longer than this, whatever their value.
+const MAX_LITERAL_LEN: usize = 10_000;
 
 impl<'a> Checker<'a> {
     /// Resolves a name through the function's scopes, the package and the
@@ -62,26 +66,47 @@ impl<'a> Checker<'a> {
         let span = e.span;
         match &e.kind {
             A::Ident(name) => self.ident(name, span),
-            A::Int(Some(v)) => match i128::try_from(*v) {
-                Ok(v) => self.constant(ConstValue::Int(v), Untyped::Int, span),
-                Err(_) => {
-                    self.error(span, "integer constant overflow");
+            A::Int(text) | A::Float(text) if text.len() > MAX_LITERAL_LEN => {
+                let head: String = text.chars().take(10).collect();
+                let n = text.len();
+                self.error(
+                    span,
+                    format!("excessively long constant: {head}... ({n} chars)"),
+                );
+                self.invalid(span)
+            }
+            A::Int(text) => match literal::int_value(text) {
+                Some(v) if v.bits() <= MAX_UNTYPED_INT_BITS => {
+                    self.constant(ConstValue::Int(v), Untyped::Int, span)
+                }
+                _ => {
+                    self.error(span, "constant overflow");
                     self.invalid(span)
                 }
             },
-            A::Int(None) => {
-                self.error(span, "integer constant overflow");
-                self.invalid(span)
-            }
-            A::Float(f) => self.constant(ConstValue::Float(*f), Untyped::Float, span),
-            A::Rune(r) => self.constant(ConstValue::Int(i128::from(*r)), Untyped::Rune, span),
+            A::Float(text) => match literal::float_value(text).map(ConstValue::float) {
+                Ok(Some(v)) => self.constant(v, Untyped::Float, span),
+                Ok(None) | Err(FloatError::Malformed) => {
+                    self.error(span, format!("malformed constant: {text}"));
+                    self.invalid(span)
+                }
+                Err(FloatError::ExponentTooLarge) => {
+                    let msg = format!(
+                        "unsupported: floating-point constant {text} with an exponent beyond ±{}",
+                        literal::MAX_DECIMAL_EXPONENT
+                    );
+                    self.error(span, msg);
+                    self.invalid(span)
+                }
+            },
+            A::Rune(r) => self.constant(ConstValue::int(*r), Untyped::Rune, span),
             A::Str(s) => self.constant(ConstValue::string(s), Untyped::String, span),
             A::Paren(x) => {
                 let mut op = self.expr(x);
                 op.expr.span = span;
                 op
             }
-            A::Binary(op, l, r) => self.binary(e, *op, l, r),
+            A::Binary(op, l, r, _) => self.binary(e, *op, l, r),
             A::Unary(op, x) => self.unary(e, *op, x),
             A::Selector(x, sel) => self.selector(e, x, sel),
             A::Index(x, i) => self.index(e, x, i),
@@ -196,7 +221,7 @@ impl<'a> Checker<'a> {
                 Operand::new(Mode::Value, Expr::new(ExprKind::Nil, ty, span))
             }
             Entity::Iota => match self.iota {
-                Some(v) => self.constant(ConstValue::Int(v), Untyped::Int, span),
+                Some(v) => self.constant(ConstValue::int(v), Untyped::Int, span),
                 None => {
                     self.error(span, "cannot use iota outside constant declaration");
                     self.invalid(span)
@@ -245,13 +270,9 @@ impl<'a> Checker<'a> {
             }
             if numeric(xu) && numeric(tu) {
                 let m = xu.max(tu);
-                let ty = self.types.untyped(m);
-                if let (Mode::Const(v), Untyped::Float) = (&op.mode, m) {
-                    let f = ConstValue::Float(v.as_f64().unwrap_or(0.0));
-                    op.mode = Mode::Const(f.clone());
-                    op.expr.kind = ExprKind::Const(f);
-                }
-                op.expr.ty = ty;
+                // The value keeps its kind, as in Go: an integer stays one
+                // (and prints as one) in an untyped float context.
+                op.expr.ty = self.types.untyped(m);
                 return Ok(());
             }
             return Err(ConvError::Invalid);
@@ -881,28 +902,23 @@ impl<'a> Checker<'a> {
     /// A constant result of an operation, checked against its type.
     pub fn typed_const(&mut self, v: ConstValue, ty: TypeId, span: Span, e: &ast::Expr) -> Operand {
         let mut v = v;
-        if !self.types.is_untyped(ty) {
-            if let Some(b) = self.types.basic_of(ty) {
-                match representable(&v, b) {
-                    Some(nv) => v = nv,
-                    None => {
-                        let value = crate::operand::const_text(&v);
-                        let msg = format!(
-                            "{} (constant {value} of type {}) overflows {}",
-                            expr_string(e),
-                            self.types.display(ty),
-                            self.types.display(ty)
-                        );
-                        self.error(span, msg);
-                        return self.invalid(span);
-                    }
+        if !self.types.is_untyped(ty)
+            && let Some(b) = self.types.basic_of(ty)
+        {
+            match representable(&v, b) {
+                Some(nv) => v = nv,
+                None => {
+                    let value = crate::operand::const_text(&v);
+                    let msg = format!(
+                        "{} (constant {value} of type {}) overflows {}",
+                        expr_string(e),
+                        self.types.display(ty),
+                        self.types.display(ty)
+                    );
+                    self.error(span, msg);
+                    return self.invalid(span);
                 }
             }
-        } else if let ConstValue::Float(f) = v
-            && !f.is_finite()
-        {
-            self.error(span, "constant overflow");
-            return self.invalid(span);
         }
         Operand::new(
             Mode::Const(v.clone()),
@@ -1106,13 +1122,22 @@ impl<'a> Checker<'a> {
                 Some(ConstValue::string(r.to_string().as_bytes()))
             } else if self.types.is_numeric(xo.ty()) && b.is_integer() && b != Basic::UnsafePointer
             {
-                if self.types.is_float(xo.ty()) && v.as_f64().is_some_and(|f| f.fract() != 0.0) {
+                if self.types.is_float(xo.ty()) && v.rational().is_some_and(|r| !r.is_integer()) {
                     let d = self.describe(&xo, x);
                     self.error(x.span, format!("cannot convert {d} to type {tname}"));
                     return self.invalid(span);
                 }
                 match representable(v, b) {
                     Some(nv) => Some(nv),
+                    None if self.types.is_float(xo.ty()) => {
+                        // Go has already made the float an integer here,
+                        // and shows it in full.
+                        let value = v.big_int().map_or_else(|| v.clone(), ConstValue::Int);
+                        let shown = Operand::new(Mode::Const(value), xo.expr.clone());
+                        let d = self.describe(&shown, x);
+                        self.error(x.span, format!("cannot convert {d} to type {tname}"));
+                        return self.invalid(span);
+                    }
                     None => {
                         let value = crate::operand::const_text(v);
                         self.error(x.span, format!("constant {value} overflows {tname}"));
@@ -1121,7 +1146,7 @@ impl<'a> Checker<'a> {
                 }
             } else if self.types.is_numeric(xo.ty()) && matches!(b, Basic::Float32 | Basic::Float64)
             {
-                representable(&ConstValue::Float(v.as_f64().unwrap_or(0.0)), b)
+                representable(v, b)
             } else if (self.types.is_string(xo.ty()) && b == Basic::String)
                 || (self.types.is_boolean(xo.ty()) && b == Basic::Bool)
             {

@@ -101,8 +101,5 @@ impl<'a> Checker<'a> {
 
 /// A constant value as Go's messages show it.
 pub(crate) fn const_text(v: &ConstValue) -> String {
-    match v {
-        ConstValue::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{}", *f as i128),
-        other => other.to_string(),
-    }
+    v.message_text()
 }

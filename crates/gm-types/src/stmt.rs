@@ -371,8 +371,8 @@ impl<'a> Checker<'a> {
             return None;
         }
         let one = match self.types.is_float(lhs.ty) {
-            true => gm_ir::constant::ConstValue::Float(1.0),
-            false => gm_ir::constant::ConstValue::Int(1),
+            true => gm_ir::constant::ConstValue::Float(num_bigint::BigInt::from(1).into()),
+            false => gm_ir::constant::ConstValue::int(1),
         };
         let rhs = Expr::new(ExprKind::Const(one), lhs.ty, s.span);
         Some(StmtKind::AssignOp {

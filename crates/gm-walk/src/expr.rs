@@ -183,7 +183,7 @@ impl Walk<'_, '_> {
         let int = self.ctx.types.basic(Basic::Int);
         let hint = match hint {
             Some(h) => self.expr(*h, out),
-            None => Expr::new(ExprKind::Const(ConstValue::Int(0)), int, span),
+            None => Expr::new(ExprKind::Const(ConstValue::int(0)), int, span),
         };
         let on_stack = self.esc.on_stack(self.func_id, span);
         self.make_map_with(ty, hint, on_stack, span, out)
@@ -211,7 +211,7 @@ impl Walk<'_, '_> {
                 // if hint <= 8 { var bv bucket; hv.buckets = &bv }
                 let bool_ty = self.ctx.types.basic(Basic::Bool);
                 let eight = Expr::new(
-                    ExprKind::Const(ConstValue::Int(BUCKET_COUNT)),
+                    ExprKind::Const(ConstValue::int(BUCKET_COUNT)),
                     hint.ty,
                     span,
                 );

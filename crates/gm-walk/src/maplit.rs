@@ -22,7 +22,7 @@ impl Walk<'_, '_> {
         };
         let int = self.ctx.types.basic(Basic::Int);
         let hint = Expr::new(
-            ExprKind::Const(ConstValue::Int((entries.len() as u64 + moved) as i128)),
+            ExprKind::Const(ConstValue::int(entries.len() as u64 + moved)),
             int,
             span,
         );
@@ -87,7 +87,7 @@ impl Walk<'_, '_> {
         let vtab = table(self, elems, vt);
         let int = self.ctx.types.basic(Basic::Int);
         let bool_ty = self.ctx.types.basic(Basic::Bool);
-        let lit = |v: i128| Expr::new(ExprKind::Const(ConstValue::Int(v)), int, span);
+        let lit = |v: i128| Expr::new(ExprKind::Const(ConstValue::int(v)), int, span);
         let i = self.ctx.temp(int, span);
         declare(out, &i);
         out.push(stmt(StmtKind::Assign(i.clone(), lit(0)), span));

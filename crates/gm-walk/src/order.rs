@@ -633,11 +633,11 @@ impl Order<'_, '_> {
             return Expr::new(ExprKind::ConvNop(Box::new(k)), kt, span);
         }
         if types.is_integer(nt) && types.is_integer(kt) {
-            if let ExprKind::Const(ConstValue::Int(v)) = k.kind {
+            if let ExprKind::Const(v @ ConstValue::Int(_)) = &k.kind {
                 // A signed constant becomes the unsigned constant with the
                 // same 64 bits (Go: `uint64(int64(v))`).
-                let bits = v as i64 as u64;
-                return Expr::new(ExprKind::Const(ConstValue::Int(i128::from(bits))), kt, span);
+                let bits = v.bits();
+                return Expr::new(ExprKind::Const(ConstValue::int(bits)), kt, span);
             }
             return Expr::new(ExprKind::Conv(Box::new(k)), kt, span);
         }
