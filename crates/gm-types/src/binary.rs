@@ -376,10 +376,6 @@ impl<'a> Checker<'a> {
                 );
                 return self.invalid_at(span);
             };
-            if self.types.is_untyped(x.ty()) && self.types.is_float(x.ty()) {
-                // An integral untyped float shifts as an untyped int.
-                x.expr.ty = self.types.untyped(Untyped::Int);
-            }
             if let Some(count) = y.const_value().map(|v| v.as_int()) {
                 // Go bounds constant shift counts just past the exponent
                 // of the smallest float64.
@@ -393,6 +389,12 @@ impl<'a> Checker<'a> {
                 } else {
                     value >> count as usize
                 };
+                if self.types.is_untyped(x.ty()) && self.types.is_float(x.ty()) {
+                    // An integral untyped float shifts as an untyped int;
+                    // in a non-constant shift it keeps its kind until the
+                    // context types it.
+                    x.expr.ty = self.types.untyped(Untyped::Int);
+                }
                 let ty = x.ty();
                 if self.types.is_untyped(ty) && v.bits() > MAX_UNTYPED_INT_BITS {
                     self.error(operator_span(e, span), "constant shift overflow");
@@ -402,6 +404,7 @@ impl<'a> Checker<'a> {
             }
             // A non-constant shift of an untyped constant: its type comes
             // from the context (see `set_untyped_type`).
+            self.shift_operand_texts.insert(x.expr.span, expr_string(l));
             x.mode = Mode::Value;
             let ty = x.ty();
             let ex = Expr::new(

@@ -338,7 +338,11 @@ impl<'a> Checker<'a> {
                 }
                 if matches!(op, gm_ir::BinOp::Shl | gm_ir::BinOp::Shr) {
                     if !self.types.is_integer(target) {
-                        let text = shift_operand_text(l);
+                        let text = self
+                            .shift_operand_texts
+                            .get(&l.span)
+                            .cloned()
+                            .unwrap_or_else(|| shift_operand_text(l));
                         let msg = format!(
                             "invalid operation: shifted operand {text} (type {}) must be integer",
                             self.types.display(target)

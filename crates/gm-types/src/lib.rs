@@ -131,6 +131,9 @@ pub(crate) struct Checker<'a> {
     pub source: Option<&'a SourceFile>,
     /// Names of imported packages: uses of them are not reported again.
     pub imported: HashSet<String>,
+    /// Go's text of the left operand of each non-constant untyped shift,
+    /// for the message when its context makes it a float.
+    pub shift_operand_texts: HashMap<Span, String>,
 }
 
 impl<'a> Checker<'a> {
@@ -147,6 +150,7 @@ impl<'a> Checker<'a> {
             deps: HashSet::new(),
             func_deps: HashMap::new(),
             iota: None,
+            shift_operand_texts: HashMap::new(),
             resolving_types: Vec::new(),
             fc: None,
             named_serial: 0,
