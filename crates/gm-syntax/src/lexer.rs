@@ -200,12 +200,20 @@ impl<'a> Lexer<'a> {
             RawTok::Imag => Tok::Imag,
             RawTok::Rune => Tok::Rune(self.rune_lit(text, lo, hi)),
             RawTok::UnterminatedRune => {
-                self.error(lo, hi, "rune literal not terminated");
+                if self.src[hi..].starts_with('\n') {
+                    self.error(hi, hi, "newline in rune literal");
+                } else {
+                    self.error(lo, lo, "rune literal not terminated");
+                }
                 Tok::Rune(0)
             }
             RawTok::Str => Tok::Str(self.unquote(&text[1..text.len() - 1], lo + 1, b'"')),
             RawTok::UnterminatedStr => {
-                self.error(lo, hi, "string literal not terminated");
+                if self.src[hi..].starts_with('\n') {
+                    self.error(hi, hi, "newline in string");
+                } else {
+                    self.error(lo, lo, "string not terminated");
+                }
                 Tok::Str(Vec::new())
             }
             RawTok::RawStr => {
@@ -214,7 +222,7 @@ impl<'a> Lexer<'a> {
                 Tok::Str(body.bytes().filter(|&b| b != b'\r').collect())
             }
             RawTok::UnterminatedRawStr => {
-                self.error(lo, hi, "raw string literal not terminated");
+                self.error(lo, lo, "string not terminated");
                 Tok::Str(Vec::new())
             }
             RawTok::LParen | RawTok::LBrack | RawTok::LBrace => {
@@ -284,6 +292,13 @@ impl<'a> Lexer<'a> {
     fn float_lit(&mut self, text: &'a str, lo: usize, hi: usize) -> &'a str {
         let digits: String = text.chars().filter(|&c| c != '_').collect();
         let hex = digits.starts_with("0x") || digits.starts_with("0X");
+        let markers: &[char] = if hex { &['p', 'P'] } else { &['e', 'E'] };
+        if let Some((_, exp)) = digits.split_once(markers)
+            && !exp.contains(|c: char| c.is_ascii_digit())
+        {
+            self.error(hi, hi, "exponent has no digits");
+            return "0.0";
+        }
         let mantissa = digits[2.min(digits.len())..]
             .split(['p', 'P'])
             .next()
@@ -384,32 +399,47 @@ impl<'a> Lexer<'a> {
             'u' => (16, 4),
             'U' => (16, 8),
             _ => {
-                self.error(at, at + 1 + e.len_utf8(), "unknown escape sequence");
+                // Go reports it at the character after the backslash.
+                let next = at + 1;
+                self.error(next, next + e.len_utf8(), "unknown escape");
                 return (Unit::Char(e), 1 + e.len_utf8());
             }
         };
         let start = if radix == 8 { 1 } else { 2 };
-        let digits: String = s[start..].chars().take(count).collect();
-        let used = start + digits.len();
-        if digits.len() < count || !digits.chars().all(|d| d.is_digit(radix)) {
-            self.error(
-                at,
-                at + used,
-                "invalid escape sequence: missing or invalid digits",
-            );
-            return (Unit::Byte(0), used.max(2));
+        let mut used = start;
+        let mut value = 0u32;
+        for d in s[start..].chars().take(count) {
+            let Some(digit) = d.to_digit(radix) else {
+                let base = if radix == 8 { "octal" } else { "hexadecimal" };
+                let msg = format!("invalid character {} in {base} escape", quote_rune(d));
+                self.error(at + used, at + used + d.len_utf8(), msg);
+                return (Unit::Byte(0), used);
+            };
+            value = value.wrapping_mul(radix).wrapping_add(digit);
+            used += 1;
         }
-        let value = u32::from_str_radix(&digits, radix).unwrap_or(0);
+        let end = at + used;
+        if used - start < count {
+            // The closing quote came too early.
+            let base = if radix == 8 { "octal" } else { "hexadecimal" };
+            let msg = format!(
+                "invalid character {} in {base} escape",
+                quote_rune(char::from(quote))
+            );
+            self.error(end, end + 1, msg);
+            return (Unit::Byte(0), used);
+        }
         match e {
             'u' | 'U' => match char::from_u32(value) {
                 Some(ch) => (Unit::Char(ch), used),
                 None => {
-                    self.error(at, at + used, "escape is invalid Unicode code point");
+                    let msg = format!("escape is invalid Unicode code point U+{value:04X}");
+                    self.error(end, end, msg);
                     (Unit::Char('\u{fffd}'), used)
                 }
             },
             _ if value > 255 => {
-                self.error(at, at + used, format!("octal escape value {value} > 255"));
+                self.error(end, end, format!("octal escape value {value} > 255"));
                 (Unit::Byte(0), used)
             }
             _ => (Unit::Byte(value as u8), used),
@@ -420,6 +450,19 @@ impl<'a> Lexer<'a> {
 enum Unit {
     Char(char),
     Byte(u8),
+}
+
+/// A character quoted as Go's `%q` shows a rune: `'g'`, `'"'`, `'\n'`.
+fn quote_rune(c: char) -> String {
+    match c {
+        '\'' => r"'\''".to_string(),
+        '\\' => r"'\\'".to_string(),
+        '\n' => r"'\n'".to_string(),
+        '\t' => r"'\t'".to_string(),
+        '\r' => r"'\r'".to_string(),
+        c if c.is_control() => format!("'\\x{:02x}'", c as u32),
+        c => format!("'{c}'"),
+    }
 }
 
 /// Parses the part of a hexadecimal float after `0x`: mantissa digits with an
@@ -498,6 +541,11 @@ mod tests {
             "hexadecimal mantissa requires a 'p' exponent"
         );
         assert_eq!(bad.errors[0].span, Span::new(5, 5));
+        for (src, at) in [("09.5e", 5), ("1e+", 3), ("0x1p-", 5), (".5E", 3)] {
+            let bad = lex(src);
+            assert_eq!(bad.errors[0].message, "exponent has no digits", "{src}");
+            assert_eq!(bad.errors[0].span, Span::new(at, at), "{src}");
+        }
         let bad = lex("0x.p1");
         assert_eq!(bad.errors[0].message, "hexadecimal literal has no digits");
         assert_eq!(bad.tokens[0].1, Tok::Float("0.0"));
@@ -520,15 +568,29 @@ mod tests {
         assert_eq!(lexed.errors[0].message, "invalid character U+0040 '@'");
         assert_eq!(lexed.errors[0].span, Span::new(2, 3));
         assert_eq!(lexed.tokens.len(), 3);
-        assert_eq!(
-            lex("\"abc\n").errors[0].message,
-            "string literal not terminated"
-        );
+        assert_eq!(lex("\"abc\n").errors[0].message, "newline in string");
         assert_eq!(
             lex("'ab'").errors[0].message,
             "more than one character in rune literal"
         );
-        assert_eq!(lex(r#""\q""#).errors[0].message, "unknown escape sequence");
+        assert_eq!(lex(r#""\q""#).errors[0].message, "unknown escape");
+        assert_eq!(lex(r#""\q""#).errors[0].span, Span::new(2, 3));
+        let short = lex(r#""\x4""#).errors;
+        assert_eq!(
+            short[0].message,
+            r#"invalid character '"' in hexadecimal escape"#
+        );
+        assert_eq!(short[0].span.lo, 4);
+        assert_eq!(
+            lex(r"'\xg0'").errors[0].message,
+            "invalid character 'g' in hexadecimal escape"
+        );
+        assert_eq!(
+            lex(r#""\uD800""#).errors[0].message,
+            "escape is invalid Unicode code point U+D800"
+        );
+        assert_eq!(lex("\"ab\nc").errors[0].message, "newline in string");
+        assert_eq!(lex("\"ab").errors[0].message, "string not terminated");
         assert_eq!(lex("/* x").errors[0].message, "comment not terminated");
         for src in ["// a\0b\n", "\"a\0b\"", "`a\0b`", "/* \0 */"] {
             let errors = lex(src).errors;

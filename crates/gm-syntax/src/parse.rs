@@ -144,7 +144,9 @@ fn explain(
         Some(RawTok::LParen) if has(",") && has(")") => {
             return format!("unexpected {found} in argument list; possibly missing comma or )");
         }
-        Some(RawTok::LBrace) if has(",") && has("}") => {
+        // A statement list may also be followed by `}` and a `,`-list,
+        // but only a statement may end in `;`.
+        Some(RawTok::LBrace) if has(",") && has("}") && !has(";") => {
             return format!(
                 "unexpected {found} in composite literal; possibly missing comma or }}"
             );

@@ -82,7 +82,11 @@ pub enum RawTok {
     #[regex(r"[0-9](_?[0-9])*[eE][+-]?[0-9](_?[0-9])*")]
     #[regex(r"\.[0-9](_?[0-9])*([eE][+-]?[0-9](_?[0-9])*)?")]
     #[regex(r"0[xX](_?[0-9a-fA-F])*(\.([0-9a-fA-F](_?[0-9a-fA-F])*)?)?[pP][+-]?[0-9](_?[0-9])*")]
-    // A hex mantissa without its exponent, to be reported as Go does.
+    // Exponents without digits, and a hex mantissa without its exponent,
+    // to be reported as Go does.
+    #[regex(r"[0-9](_?[0-9])*(\.([0-9](_?[0-9])*)?)?[eE][+-]?")]
+    #[regex(r"\.[0-9](_?[0-9])*[eE][+-]?")]
+    #[regex(r"0[xX](_?[0-9a-fA-F])*(\.([0-9a-fA-F](_?[0-9a-fA-F])*)?)?[pP][+-]?")]
     #[regex(r"0[xX](_?[0-9a-fA-F])*\.([0-9a-fA-F](_?[0-9a-fA-F])*)?")]
     Float,
     #[regex(r"([0-9](_?[0-9a-fA-FxXoObB_])*|[0-9](_?[0-9])*\.([0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?|\.[0-9](_?[0-9])*([eE][+-]?[0-9](_?[0-9])*)?)i")]

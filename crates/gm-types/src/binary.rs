@@ -71,7 +71,9 @@ impl<'a> Checker<'a> {
         if matches!(op, BinOp::Shl | BinOp::Shr) {
             return self.shift(span, e, op, x, l, y, r);
         }
-        self.match_types(&mut x, &mut y);
+        if !self.match_types(&mut x, l, &mut y, r) {
+            return self.invalid_at(span);
+        }
         if x.is_invalid() || y.is_invalid() {
             let text = expr_string(e);
             let msg = format!(
@@ -165,31 +167,34 @@ impl<'a> Checker<'a> {
 
     /// Go's matchTypes: converts an untyped operand to the other's type when
     /// that can work; marks both invalid (without a message) when not.
-    pub fn match_types(&mut self, x: &mut Operand, y: &mut Operand) {
+    /// Converts an untyped operand to the other operand's type where Go
+    /// may (its matchTypes); `false` when a conversion failed and was
+    /// reported.
+    pub fn match_types(
+        &mut self,
+        x: &mut Operand,
+        l: &ast::Expr,
+        y: &mut Operand,
+        r: &ast::Expr,
+    ) -> bool {
         let (xt, yt) = (x.ty(), y.ty());
         let t = &self.types;
         if !t.is_untyped(xt) && !t.is_untyped(yt) {
-            return;
+            return true;
         }
         if t.is_boolean(xt) != t.is_boolean(yt) || t.is_string(xt) != t.is_string(yt) {
-            return;
+            return true;
         }
         if x.is_nil() && !self.has_nil(yt) || y.is_nil() && !self.has_nil(xt) {
-            return;
+            return true;
         }
         if !x.is_nil()
             && !y.is_nil()
             && (t.pointer_elem(xt).is_some() || t.pointer_elem(yt).is_some())
         {
-            return;
+            return true;
         }
-        if self.implicit_convert(x, yt).is_err() {
-            x.mode = Mode::Invalid;
-            return;
-        }
-        if self.implicit_convert(y, x.ty()).is_err() {
-            y.mode = Mode::Invalid;
-        }
+        self.convert_untyped(x, yt, l) && self.convert_untyped(y, x.ty(), r)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -495,7 +495,9 @@ impl<'a> Checker<'a> {
         for (i, a) in args.iter().enumerate().skip(1) {
             let (prev_ty, this_ty) = (acc.ty(), ops[i].ty());
             let mut this = ops[i].clone();
-            self.match_types(&mut acc, &mut this);
+            if !self.match_types(&mut acc, &args[i - 1], &mut this, a) {
+                return self.invalid_op(span);
+            }
             if acc.is_invalid() || this.is_invalid() || !self.types.identical(acc.ty(), this.ty()) {
                 let msg = format!(
                     "invalid argument: mismatched types {} (previous argument) and {} (type of {})",
