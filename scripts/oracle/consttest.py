@@ -12,16 +12,13 @@ error message is compared too whenever Go rejects the program.
     consttest.py [--count N] [--seed S] [--keep DIR]
 """
 
-import argparse
-import random
 import sys
 import tempfile
 from fractions import Fraction
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
-from difftest import run_go, run_gm  # noqa: E402
+from difftest import run_go, run_gm, setup  # noqa: E402
 
 INT_LEAVES = [
     ("0", 0), ("1", 1), ("2", 2), ("3", 3), ("7", 7), ("10", 10),
@@ -143,20 +140,9 @@ def first_error(text):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--count", type=int, default=100)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--keep", default="/tmp/gm-consttest")
-    args = ap.parse_args()
-    go = common.require_go()
-    gm = common.find_gm()
-    if gm is None:
-        sys.exit("gm is not built (cargo build --release -p gm)")
-    r = random.Random(args.seed)
-    keep = Path(args.keep)
-    keep.mkdir(parents=True, exist_ok=True)
+    count, go, gm, r, keep = setup("/tmp/gm-consttest")
     failures = rejected = 0
-    for i in range(args.count):
+    for i in range(count):
         text = gen_program(r)
         with tempfile.TemporaryDirectory() as work:
             src = Path(work) / "prog.gm"
@@ -176,7 +162,7 @@ def main():
                 path = keep / f"const{i}.gm"
                 path.write_text(text)
                 print(f"program {i}: differs; kept as {path}\n  {detail}")
-    print(f"{args.count} programs ({rejected} rejected by Go), {failures} differences")
+    print(f"{count} programs ({rejected} rejected by Go), {failures} differences")
     sys.exit(1 if failures else 0)
 
 

@@ -140,21 +140,26 @@ def run_gm(gm, src):
     return p.returncode, p.stdout, p.stderr
 
 
-def main():
+def setup(default_keep):
+    """Parses --count/--seed/--keep; returns (count, go, gm, rng, keep dir)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--keep", default="/tmp/gm-difftest")
+    ap.add_argument("--keep", default=default_keep)
     args = ap.parse_args()
     go = common.require_go()
     gm = common.find_gm()
     if gm is None:
         sys.exit("gm is not built (cargo build --release -p gm)")
-    r = random.Random(args.seed)
     keep = Path(args.keep)
     keep.mkdir(parents=True, exist_ok=True)
+    return args.count, go, gm, random.Random(args.seed), keep
+
+
+def main():
+    count, go, gm, r, keep = setup("/tmp/gm-difftest")
     failures = 0
-    for i in range(args.count):
+    for i in range(count):
         text = gen_program(r)
         with tempfile.TemporaryDirectory() as work:
             src = Path(work) / "prog.gm"
@@ -174,7 +179,7 @@ def main():
                 print(f"program {i}: differs (go {gs}, gm {ms}); kept as {path}")
                 print("  go:", gout[:300].replace("\n", " | "))
                 print("  gm:", mout[:300].replace("\n", " | "), merr[:300])
-    print(f"{args.count} programs, {failures} differences")
+    print(f"{count} programs, {failures} differences")
     sys.exit(1 if failures else 0)
 
 

@@ -355,6 +355,66 @@ pub enum StmtKind {
     Panic(Expr),
 }
 
+/// The direct sub-expressions of an expression kind, shared by
+/// [`Expr::children`] and [`Expr::children_mut`]: the two differ only in the
+/// borrowing methods named here.
+macro_rules! direct_children {
+    ($kind:expr, $as_ref:ident, $as_deref:ident, $iter:ident) => {
+        match $kind {
+            ExprKind::Name(_)
+            | ExprKind::Blank
+            | ExprKind::Const(_)
+            | ExprKind::Nil
+            | ExprKind::Zero
+            | ExprKind::New
+            | ExprKind::TypeDesc(_)
+            | ExprKind::MapZero => vec![],
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Index(a, b)
+            | ExprKind::IndexMap(a, b)
+            | ExprKind::Copy(a, b) => vec![a.$as_ref(), b.$as_ref()],
+            ExprKind::Unary(_, a)
+            | ExprKind::Deref(a)
+            | ExprKind::Addr(a)
+            | ExprKind::Dot(a, _)
+            | ExprKind::DotPtr(a, _)
+            | ExprKind::Len(a)
+            | ExprKind::Cap(a)
+            | ExprKind::Conv(a)
+            | ExprKind::ConvNop(a)
+            | ExprKind::StrToBytes(a, _)
+            | ExprKind::BytesToStr(a)
+            | ExprKind::StrToRunes(a, _)
+            | ExprKind::RunesToStr(a)
+            | ExprKind::RuneToStr(a)
+            | ExprKind::PtrLit(a)
+            | ExprKind::Reinterpret(a)
+            | ExprKind::Init(_, a) => vec![a.$as_ref()],
+            ExprKind::AddStr(v)
+            | ExprKind::Call(_, v)
+            | ExprKind::RuntimeCall(_, v)
+            | ExprKind::Append(v, _)
+            | ExprKind::MinMax(_, v) => v.$iter().collect(),
+            ExprKind::Slice { x, lo, hi, max, .. } => {
+                let mut v = vec![x.$as_ref()];
+                v.extend(lo.$as_deref());
+                v.extend(hi.$as_deref());
+                v.extend(max.$as_deref());
+                v
+            }
+            ExprKind::MakeMap(h) => h.$as_deref().into_iter().collect(),
+            ExprKind::MakeSlice(l, c) => {
+                let mut v = vec![l.$as_ref()];
+                v.extend(c.$as_deref());
+                v
+            }
+            ExprKind::MapLit(es, _) => es.$iter().flat_map(|(k, v)| [k, v]).collect(),
+            ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => es.$iter().map(|(_, e)| e).collect(),
+            ExprKind::StructLit(es) => es.$iter().map(|(_, e)| e).collect(),
+        }
+    };
+}
+
 impl Expr {
     pub fn new(kind: ExprKind, ty: TypeId, span: Span) -> Expr {
         Expr { kind, ty, span }
@@ -387,117 +447,13 @@ impl Expr {
     }
 
     pub fn children(&self) -> Vec<&Expr> {
-        match &self.kind {
-            ExprKind::Name(_)
-            | ExprKind::Blank
-            | ExprKind::Const(_)
-            | ExprKind::Nil
-            | ExprKind::Zero
-            | ExprKind::New
-            | ExprKind::TypeDesc(_)
-            | ExprKind::MapZero => vec![],
-            ExprKind::Binary(_, a, b)
-            | ExprKind::Index(a, b)
-            | ExprKind::IndexMap(a, b)
-            | ExprKind::Copy(a, b) => vec![a, b],
-            ExprKind::Unary(_, a)
-            | ExprKind::Deref(a)
-            | ExprKind::Addr(a)
-            | ExprKind::Dot(a, _)
-            | ExprKind::DotPtr(a, _)
-            | ExprKind::Len(a)
-            | ExprKind::Cap(a)
-            | ExprKind::Conv(a)
-            | ExprKind::ConvNop(a)
-            | ExprKind::StrToBytes(a, _)
-            | ExprKind::BytesToStr(a)
-            | ExprKind::StrToRunes(a, _)
-            | ExprKind::RunesToStr(a)
-            | ExprKind::RuneToStr(a)
-            | ExprKind::PtrLit(a)
-            | ExprKind::Reinterpret(a)
-            | ExprKind::Init(_, a) => vec![a],
-            ExprKind::AddStr(v)
-            | ExprKind::Call(_, v)
-            | ExprKind::RuntimeCall(_, v)
-            | ExprKind::Append(v, _)
-            | ExprKind::MinMax(_, v) => v.iter().collect(),
-            ExprKind::Slice { x, lo, hi, max, .. } => {
-                let mut v: Vec<&Expr> = vec![x];
-                v.extend(lo.as_deref());
-                v.extend(hi.as_deref());
-                v.extend(max.as_deref());
-                v
-            }
-            ExprKind::MakeMap(h) => h.as_deref().into_iter().collect(),
-            ExprKind::MakeSlice(l, c) => {
-                let mut v: Vec<&Expr> = vec![l];
-                v.extend(c.as_deref());
-                v
-            }
-            ExprKind::MapLit(es, _) => es.iter().flat_map(|(k, v)| [k, v]).collect(),
-            ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => es.iter().map(|(_, e)| e).collect(),
-            ExprKind::StructLit(es) => es.iter().map(|(_, e)| e).collect(),
-        }
+        direct_children!(&self.kind, as_ref, as_deref, iter)
     }
 
     /// The direct sub-expressions, mutably (the statements of an `Init` are
     /// not included).
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
-        match &mut self.kind {
-            ExprKind::Name(_)
-            | ExprKind::Blank
-            | ExprKind::Const(_)
-            | ExprKind::Nil
-            | ExprKind::Zero
-            | ExprKind::New
-            | ExprKind::TypeDesc(_)
-            | ExprKind::MapZero => vec![],
-            ExprKind::Binary(_, a, b)
-            | ExprKind::Index(a, b)
-            | ExprKind::IndexMap(a, b)
-            | ExprKind::Copy(a, b) => vec![a, b],
-            ExprKind::Unary(_, a)
-            | ExprKind::Deref(a)
-            | ExprKind::Addr(a)
-            | ExprKind::Dot(a, _)
-            | ExprKind::DotPtr(a, _)
-            | ExprKind::Len(a)
-            | ExprKind::Cap(a)
-            | ExprKind::Conv(a)
-            | ExprKind::ConvNop(a)
-            | ExprKind::StrToBytes(a, _)
-            | ExprKind::BytesToStr(a)
-            | ExprKind::StrToRunes(a, _)
-            | ExprKind::RunesToStr(a)
-            | ExprKind::RuneToStr(a)
-            | ExprKind::PtrLit(a)
-            | ExprKind::Reinterpret(a)
-            | ExprKind::Init(_, a) => vec![a],
-            ExprKind::AddStr(v)
-            | ExprKind::Call(_, v)
-            | ExprKind::RuntimeCall(_, v)
-            | ExprKind::Append(v, _)
-            | ExprKind::MinMax(_, v) => v.iter_mut().collect(),
-            ExprKind::Slice { x, lo, hi, max, .. } => {
-                let mut v: Vec<&mut Expr> = vec![x];
-                v.extend(lo.as_deref_mut());
-                v.extend(hi.as_deref_mut());
-                v.extend(max.as_deref_mut());
-                v
-            }
-            ExprKind::MakeMap(h) => h.as_deref_mut().into_iter().collect(),
-            ExprKind::MakeSlice(l, c) => {
-                let mut v: Vec<&mut Expr> = vec![l];
-                v.extend(c.as_deref_mut());
-                v
-            }
-            ExprKind::MapLit(es, _) => es.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
-            ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => {
-                es.iter_mut().map(|(_, e)| e).collect()
-            }
-            ExprKind::StructLit(es) => es.iter_mut().map(|(_, e)| e).collect(),
-        }
+        direct_children!(&mut self.kind, as_mut, as_deref_mut, iter_mut)
     }
 
     /// The local variable whose storage this expression is part of, through

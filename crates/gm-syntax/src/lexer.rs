@@ -270,14 +270,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn int_lit(&mut self, text: &'a str, lo: usize, hi: usize) -> Tok<'a> {
-        let digits: String = text.chars().filter(|&c| c != '_').collect();
-        let (radix, body) = match digits.get(..2) {
-            Some("0x" | "0X") => (16, &digits[2..]),
-            Some("0b" | "0B") => (2, &digits[2..]),
-            Some("0o" | "0O") => (8, &digits[2..]),
-            _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
-            _ => (10, &digits[..]),
-        };
+        let (radix, body) = int_digits(text);
         if radix == 8
             && let Some(bad) = body.chars().find(|&c| c > '7')
         {
@@ -445,6 +438,19 @@ impl<'a> Lexer<'a> {
             _ => (Unit::Byte(value as u8), used),
         }
     }
+}
+
+/// An integer literal's radix and its digits, without prefix or `_`.
+pub fn int_digits(text: &str) -> (u32, String) {
+    let digits: String = text.chars().filter(|&c| c != '_').collect();
+    let (radix, prefix) = match digits.get(..2) {
+        Some("0x" | "0X") => (16, 2),
+        Some("0b" | "0B") => (2, 2),
+        Some("0o" | "0O") => (8, 2),
+        _ if digits.len() > 1 && digits.starts_with('0') => (8, 1),
+        _ => (10, 0),
+    };
+    (radix, digits[prefix..].to_string())
 }
 
 enum Unit {

@@ -11,14 +11,7 @@ pub const MAX_DECIMAL_EXPONENT: i64 = 100_000;
 
 /// The value of an integer literal (`42`, `0x_ff`, `0o17`, `017`, `0b1`).
 pub fn int_value(text: &str) -> Option<BigInt> {
-    let digits: String = text.chars().filter(|&c| c != '_').collect();
-    let (radix, body) = match digits.get(..2) {
-        Some("0x" | "0X") => (16, &digits[2..]),
-        Some("0b" | "0B") => (2, &digits[2..]),
-        Some("0o" | "0O") => (8, &digits[2..]),
-        _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
-        _ => (10, &digits[..]),
-    };
+    let (radix, body) = gm_syntax::lexer::int_digits(text);
     BigInt::parse_bytes(body.as_bytes(), radix)
 }
 
