@@ -442,7 +442,7 @@ impl<'a> Checker<'a> {
             (UnOp::Plus, v) => v.clone(),
             (UnOp::Neg, ConstValue::Int(i)) => ConstValue::Int(-i),
             // Rationals have no negative zero, as Go's constants have none.
-            (UnOp::Neg, ConstValue::Float(f)) => ConstValue::Float(-f),
+            (UnOp::Neg, ConstValue::Float(f)) => ConstValue::Float(Box::new(-&**f)),
             (UnOp::Not, ConstValue::Bool(b)) => ConstValue::Bool(!b),
             (UnOp::BitNot, ConstValue::Int(i)) => match self.types.basic_of(ty) {
                 // Within the type's range, `^x` is `max - x`.

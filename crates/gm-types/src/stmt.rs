@@ -371,7 +371,9 @@ impl<'a> Checker<'a> {
             return None;
         }
         let one = match self.types.is_float(lhs.ty) {
-            true => gm_ir::constant::ConstValue::Float(num_bigint::BigInt::from(1).into()),
+            true => {
+                gm_ir::constant::ConstValue::Float(Box::new(num_bigint::BigInt::from(1).into()))
+            }
             false => gm_ir::constant::ConstValue::int(1),
         };
         let rhs = Expr::new(ExprKind::Const(one), lhs.ty, s.span);

@@ -36,7 +36,8 @@ const MAX_FLOAT_EXP: i64 = 1 << 20;
 pub enum ConstValue {
     Bool(bool),
     Int(BigInt),
-    Float(BigRational),
+    /// Boxed: a rational is twice the size of the other values.
+    Float(Box<BigRational>),
     String(Rc<[u8]>),
 }
 
@@ -50,7 +51,7 @@ impl ConstValue {
     pub fn float(r: BigRational) -> Option<ConstValue> {
         let big = |x: &BigInt| x.bits() > MAX_RATIONAL_BITS;
         if !big(r.numer()) && !big(r.denom()) {
-            return Some(ConstValue::Float(r));
+            return Some(ConstValue::Float(Box::new(r)));
         }
         let format = round::Format {
             precision: FLOAT_PRECISION,
@@ -58,7 +59,7 @@ impl ConstValue {
             max_exp: MAX_FLOAT_EXP,
         };
         let rounded = round::round(&r, format)?;
-        Some(ConstValue::Float(rounded.to_rational()))
+        Some(ConstValue::Float(Box::new(rounded.to_rational())))
     }
 
     /// The value as an integer, if it is one (also an integral float).
@@ -82,7 +83,7 @@ impl ConstValue {
     pub fn rational(&self) -> Option<BigRational> {
         match self {
             ConstValue::Int(v) => Some(BigRational::from_integer(v.clone())),
-            ConstValue::Float(r) => Some(r.clone()),
+            ConstValue::Float(r) => Some((**r).clone()),
             _ => None,
         }
     }
@@ -185,11 +186,11 @@ pub fn representable(value: &ConstValue, b: Basic) -> Option<ConstValue> {
         Basic::String => matches!(value, ConstValue::String(_)).then(|| value.clone()),
         Basic::Float32 => {
             let f = to_f32(&value.rational()?)?;
-            Some(ConstValue::Float(BigRational::from_float(f)?))
+            Some(ConstValue::Float(Box::new(BigRational::from_float(f)?)))
         }
         Basic::Float64 => {
             let f = to_f64(&value.rational()?)?;
-            Some(ConstValue::Float(BigRational::from_float(f)?))
+            Some(ConstValue::Float(Box::new(BigRational::from_float(f)?)))
         }
         b if b.is_integer() => {
             let v = value.as_int()?;
@@ -205,7 +206,7 @@ mod tests {
     use super::*;
 
     fn float(lit: &str) -> ConstValue {
-        ConstValue::Float(literal::float_value(lit).unwrap())
+        ConstValue::Float(Box::new(literal::float_value(lit).unwrap()))
     }
 
     #[test]
@@ -226,8 +227,8 @@ mod tests {
     #[test]
     fn floats_are_exact_until_rounded_to_a_type() {
         let sum = float("0.1").rational().unwrap() + float("0.2").rational().unwrap();
-        assert_eq!(ConstValue::Float(sum.clone()), float("0.3"));
-        let f64_sum = representable(&ConstValue::Float(sum), Basic::Float64).unwrap();
+        assert_eq!(ConstValue::Float(Box::new(sum.clone())), float("0.3"));
+        let f64_sum = representable(&ConstValue::Float(Box::new(sum)), Basic::Float64).unwrap();
         assert_eq!(f64_sum.as_f64(), Some(0.3));
         let f32 = representable(&float("0.1"), Basic::Float32).unwrap();
         assert_eq!(f32.as_f64(), Some(f64::from(0.1f32)));
