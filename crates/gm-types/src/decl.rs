@@ -206,7 +206,7 @@ impl<'a> Checker<'a> {
         let entity = match self.objects[idx].kind {
             ObjKind::Const(cd) => self.resolve_const(&self.objects[idx].name.clone(), cd),
             ObjKind::Var { spec, .. } => {
-                self.resolve_var_spec(spec);
+                self.resolve_var_spec(spec, idx);
                 match &self.objects[idx].state {
                     State::Done(e) => e.clone(),
                     _ => Entity::Invalid,
@@ -238,23 +238,30 @@ impl<'a> Checker<'a> {
         self.const_entity(op, ty, value)
     }
 
-    /// Resolves every name of a `var` spec together (they share one
-    /// initialiser when it is a multi-value call).
-    fn resolve_var_spec(&mut self, spec: &'a ast::VarSpec) {
-        let indices: Vec<usize> = (0..self.objects.len())
+    /// Resolves the `var` spec that declares object `idx`: all its names
+    /// together when they share one multi-value initialiser, otherwise
+    /// just that name, since names with a value each are separate
+    /// variables (`var c, d = d + 1, 7` is no cycle).
+    fn resolve_var_spec(&mut self, spec: &'a ast::VarSpec, idx: usize) {
+        let mut indices: Vec<usize> = (0..self.objects.len())
             .filter(|&i| matches!(self.objects[i].kind, ObjKind::Var { spec: s, .. } if std::ptr::eq(s, spec)))
             .collect();
+        let (mut names, mut values) = (&spec.names[..], &spec.values[..]);
+        if names.len() > 1 && values.len() == names.len() {
+            let k = indices.iter().position(|&i| i == idx).unwrap_or(0);
+            (names, values) = (&names[k..=k], &values[k..=k]);
+            indices = vec![idx];
+        }
         for &i in &indices {
             self.objects[i].state = State::Active;
         }
         let saved_deps = std::mem::take(&mut self.deps);
         let declared = spec.ty.as_ref().map(|t| self.resolve_type(t));
-        let (types, rhs) =
-            self.var_init(&spec.names, declared, &spec.values, "variable declaration");
+        let (types, rhs) = self.var_init(names, declared, values, "variable declaration");
         let deps = std::mem::replace(&mut self.deps, saved_deps);
         let mut lhs = Vec::new();
         for (k, &i) in indices.iter().enumerate() {
-            let name = &spec.names[k];
+            let name = &names[k];
             let ty = types[k];
             if name.name == "_" {
                 lhs.push(None);
