@@ -8,9 +8,10 @@
 //!   runs (Go 1.22 loop variables); a Cranelift variable holds the cell;
 //! - other locals of register types are Cranelift variables, one per leaf;
 //! - other locals of memory types, and address-taken compiler temporaries,
-//!   live in stack slots, whatever their size (there is no collector to
-//!   reclaim heap copies; the program's thread has a 1 GB stack and large
-//!   frames are probed);
+//!   live in stack slots up to [`MAX_STACK_LOCAL`] bytes (there is no
+//!   collector to reclaim heap copies; the program's thread has a 1 GB
+//!   stack and large frames are probed); larger ones get heap cells, as
+//!   Go moves such variables to the heap;
 //! - a parameter of a memory type is passed by address to a copy the caller
 //!   made, and used in place.
 
@@ -39,6 +40,10 @@ pub(crate) fn err<T>(msg: impl Into<String>) -> R<T> {
 
 /// Copies up to this many bytes are done with inline loads and stores.
 const INLINE_COPY: u64 = 256;
+
+/// Locals larger than this live on the heap: a frame holding them would
+/// crowd the 1 GB stack (and Cranelift refuses frames of 1 GB or more).
+const MAX_STACK_LOCAL: u64 = 256 << 20;
 
 pub(crate) const PTR: ir::Type = types::I64;
 
@@ -213,7 +218,8 @@ impl<'a, 'p> FnCx<'a, 'p> {
                 continue;
             }
             let info = self.ty(local.ty);
-            let heap_var = local.addr_taken && local.kind != LocalKind::Temp;
+            let heap_var =
+                (local.addr_taken && local.kind != LocalKind::Temp) || info.size > MAX_STACK_LOCAL;
             let storage = if heap_var {
                 Storage::Heap(self.b.declare_var(PTR))
             } else if info.is_regs() && !local.addr_taken {

@@ -52,34 +52,84 @@ proptest! {
     }
 }
 
+/// Runs `f` on a thread with the stack the `gm` command compiles on: the
+/// passes recurse as deeply as the program nests.
+fn on_compiler_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("no panic")
+}
+
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
-    let parens = format!(
-        "package main\nfunc main() {{ x := {}1{}; println(x) }}\n",
-        "(".repeat(10_000),
-        ")".repeat(10_000)
-    );
-    let err = compile(&parens).expect_err("rejected");
-    assert!(err.contains("nesting too deep"), "{err}");
+    on_compiler_stack(|| {
+        let parens = format!(
+            "package main\nfunc main() {{ x := {}1{}; println(x) }}\n",
+            "(".repeat(20_000),
+            ")".repeat(20_000)
+        );
+        let err = compile(&parens).expect_err("rejected");
+        assert!(err.contains("nesting too deep"), "{err}");
 
-    let chain = format!(
-        "package main\nfunc main() {{ x := 1{}; println(x) }}\n",
-        "+1".repeat(100_000)
-    );
-    let err = compile(&chain).expect_err("rejected");
-    assert!(err.contains("nesting too deep"), "{err}");
+        let chain = format!(
+            "package main\nfunc main() {{ x := 1{}; println(x) }}\n",
+            "+1".repeat(100_000)
+        );
+        let err = compile(&chain).expect_err("rejected");
+        assert!(err.contains("nesting too deep"), "{err}");
 
-    let unary = format!(
-        "package main\nfunc main() {{ x := {}1; println(x) }}\n",
-        "-".repeat(50_000)
-    );
-    assert!(compile(&unary).is_err());
+        let unary = format!(
+            "package main\nfunc main() {{ x := {}1; println(x) }}\n",
+            "-".repeat(50_000)
+        );
+        assert!(compile(&unary).is_err());
 
-    let elses = format!(
-        "package main\nfunc main() {{ x := 1\nif x > 0 {{ }}{} \nprintln(x) }}\n",
-        " else if x > 1 { }".repeat(5_000)
-    );
-    assert!(compile(&elses).is_err());
+        let elses = format!(
+            "package main\nfunc main() {{ x := 1\nif x > 0 {{ }}{} \nprintln(x) }}\n",
+            " else if x > 1 { }".repeat(20_000)
+        );
+        assert!(compile(&elses).is_err());
+    });
+}
+
+#[test]
+fn deep_but_reasonable_nesting_is_accepted() {
+    // Go sets no limit; generated code (long string constants, else-if
+    // ladders) reaches thousands of levels.
+    on_compiler_stack(|| {
+        let concat: String = (0..3000)
+            .map(|i| format!(" +\n\t\"line {i}\\n\""))
+            .collect();
+        let program = format!(
+            "package main\n\nconst text = \"\"{concat}\n\nfunc main() {{\n\tprintln(len(text))\n}}\n"
+        );
+        compile(&program).expect("a 3000-term constant compiles");
+
+        let elses: String = (1..3000)
+            .map(|i| format!(" else if x == {i} {{\n\t\ty = {i}\n\t}}"))
+            .collect();
+        let program = format!(
+            "package main\n\nfunc main() {{\n\tx, y := 7, 0\n\tif x == 0 {{\n\t}}{elses}\n\tprintln(y)\n}}\n"
+        );
+        compile(&program).expect("a 3000-branch else-if ladder compiles");
+
+        let blocks = format!(
+            "package main\n\nfunc main() {{\n\tx := 1\n{}println(x)\n{}}}\n",
+            "if x > 0 {\n".repeat(3000),
+            "}\n".repeat(3000)
+        );
+        compile(&blocks).expect("3000 nested blocks compile");
+
+        let parens = format!(
+            "package main\n\nfunc main() {{\n\tx := 1\n\tprintln({}x{})\n}}\n",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        compile(&parens).expect("5000 parentheses compile");
+    });
 }
 
 #[test]

@@ -11,7 +11,7 @@ use gm_diag::Span;
 /// The deepest nesting of expressions, types or `else if` chains the parser
 /// accepts; deeper input gets an error instead of exhausting the stack in
 /// later (recursive) passes.
-pub const MAX_DEPTH: u32 = 1000;
+pub const MAX_DEPTH: u32 = 10_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {

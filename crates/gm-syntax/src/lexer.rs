@@ -13,7 +13,7 @@ use logos::Logos;
 use crate::token::RawTok;
 
 /// Bracket nesting deeper than this is rejected before parsing.
-pub const MAX_NESTING: u32 = 500;
+pub const MAX_NESTING: u32 = 10_000;
 
 /// Why a `;` token is there, for error messages (`unexpected newline`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -608,7 +608,9 @@ mod tests {
 
     #[test]
     fn deep_nesting_stops_lexing() {
-        let src = "(".repeat(10_000);
+        let src = "(".repeat(MAX_NESTING as usize);
+        assert!(!lex(&src).aborted);
+        let src = "(".repeat(MAX_NESTING as usize + 1);
         let lexed = lex(&src);
         assert!(lexed.aborted);
         assert_eq!(lexed.errors[0].message, "nesting too deep");

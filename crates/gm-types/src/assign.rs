@@ -317,8 +317,7 @@ impl<'a> Checker<'a> {
         // Which names are new in this scope.
         let scope_has = |c: &Self, n: &str| {
             c.fc.as_ref()
-                .and_then(|fc| fc.scopes.last())
-                .and_then(|s| s.get(n))
+                .and_then(|fc| fc.scopes.in_innermost(n))
                 .cloned()
         };
         let mut is_new = Vec::new();

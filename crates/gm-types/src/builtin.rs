@@ -151,6 +151,17 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     let x = self.defaulted(x, a);
+                    if matches!(self.types.under(x.ty()), Type::Array(..) | Type::Struct(..)) {
+                        // Go's compiler refuses these after type checking,
+                        // at the call's parenthesis.
+                        let at = call_paren(e);
+                        let msg = format!(
+                            "illegal types for operand: print\n\t{}",
+                            self.types.display(x.ty())
+                        );
+                        self.error(at, msg);
+                        continue;
+                    }
                     exprs.push(x.expr);
                 }
                 self.no_value(span, StmtKind::Print(exprs, b == Builtin::Println))
@@ -548,5 +559,15 @@ fn const_less(a: &ConstValue, b: &ConstValue) -> bool {
         (ConstValue::Int(x), ConstValue::Int(y)) => x < y,
         (ConstValue::String(x), ConstValue::String(y)) => x < y,
         _ => a.rational().zip(b.rational()).is_some_and(|(x, y)| x < y),
+    }
+}
+
+/// Where a call's `(` is: just after its function.
+fn call_paren(e: &ast::Expr) -> Span {
+    match &e.kind {
+        ast::ExprKind::Call { func, .. } => {
+            Span::new(func.span.hi as usize, func.span.hi as usize + 1)
+        }
+        _ => e.span,
     }
 }

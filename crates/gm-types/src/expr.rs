@@ -28,12 +28,10 @@ impl<'a> Checker<'a> {
     /// Resolves a name through the function's scopes, the package and the
     /// universe, recording dependencies on globals and functions.
     pub fn lookup(&mut self, name: &str, _span: Span) -> Option<Entity> {
-        if let Some(fc) = &self.fc {
-            for scope in fc.scopes.iter().rev() {
-                if let Some(e) = scope.get(name) {
-                    return Some(e.clone());
-                }
-            }
+        if let Some(fc) = &self.fc
+            && let Some(e) = fc.scopes.lookup(name)
+        {
+            return Some(e.clone());
         }
         if let Some(e) = self.pkg.get(name).cloned() {
             let e = match e {

@@ -21,6 +21,7 @@ mod expr;
 mod init;
 mod lit;
 mod operand;
+mod scope;
 mod stmt;
 mod typexpr;
 mod universe;

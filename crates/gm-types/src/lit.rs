@@ -271,7 +271,7 @@ impl<'a> Checker<'a> {
                 if seen.contains(c) {
                     self.error(
                         key.span,
-                        format!("duplicate key {} in map literal", expr_string(key)),
+                        format!("duplicate key {} in map literal", c.message_text()),
                     );
                 } else {
                     seen.push(c.clone());

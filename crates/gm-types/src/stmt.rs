@@ -12,13 +12,14 @@ use gm_ir::{
 use gm_syntax::ast::{self, StmtKind as S, Unsupported};
 
 use crate::operand::Mode;
+use crate::scope::Scopes;
 use crate::{Checker, Entity};
 use gm_syntax::exprtext::expr_string;
 
 /// What the checker tracks while inside one function body.
 pub(crate) struct FuncCtx {
     pub func: Func,
-    pub scopes: Vec<HashMap<String, Entity>>,
+    pub scopes: Scopes,
     pub used: HashSet<LocalId>,
     /// User variables, for the unused-variable check.
     pub vars: Vec<LocalId>,
@@ -46,11 +47,11 @@ impl<'a> Checker<'a> {
             .get(&id)
             .map(|s| s.results.clone())
             .unwrap_or_default();
-        let mut scope = HashMap::new();
+        let mut scopes = Scopes::new();
         for &l in func.params.iter().chain(&func.results) {
-            let name = func.locals[l].name.clone();
+            let name = &func.locals[l].name;
             if name != "_" {
-                scope.insert(name, Entity::Local(l));
+                scopes.declare(name, Entity::Local(l));
             }
         }
         let mut all_labels = HashSet::new();
@@ -58,7 +59,7 @@ impl<'a> Checker<'a> {
         self.fc = Some(FuncCtx {
             named_results: !func.results.is_empty(),
             func,
-            scopes: vec![scope],
+            scopes,
             used: HashSet::new(),
             vars: Vec::new(),
             breakables: Vec::new(),
@@ -106,7 +107,7 @@ impl<'a> Checker<'a> {
     }
 
     fn push_scope(&mut self) {
-        self.fc().scopes.push(HashMap::new());
+        self.fc().scopes.push();
     }
 
     fn pop_scope(&mut self) {
@@ -135,12 +136,10 @@ impl<'a> Checker<'a> {
         if name.name == "_" {
             return false;
         }
-        let scope = self.fc().scopes.last_mut().expect("a scope is open");
-        if scope.contains_key(&name.name) {
+        if !self.fc().scopes.declare(&name.name, entity) {
             self.error(name.span, format!("{} redeclared in this block", name.name));
             return false;
         }
-        scope.insert(name.name.clone(), entity);
         true
     }
 

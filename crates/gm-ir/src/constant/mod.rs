@@ -133,10 +133,21 @@ impl ConstValue {
         }
     }
 
-    /// The value as Go's messages show it: `0.333333`, `1e+400`.
+    /// The value as Go's messages show it: `0.333333`, `1e+400`, and
+    /// strings quoted and cut to 72 characters.
     pub fn message_text(&self) -> String {
+        const MAX_CHARS: usize = 72;
         match self {
             ConstValue::Float(r) => float_text(r),
+            ConstValue::String(s) => {
+                let quoted = quote(s);
+                if quoted.chars().count() > MAX_CHARS {
+                    let kept: String = quoted.chars().take(MAX_CHARS - 3).collect();
+                    format!("{kept}...")
+                } else {
+                    quoted
+                }
+            }
             other => other.to_string(),
         }
     }
