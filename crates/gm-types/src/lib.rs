@@ -22,6 +22,7 @@ mod init;
 mod lit;
 mod operand;
 mod scope;
+mod sizes;
 mod stmt;
 mod typexpr;
 mod universe;
@@ -77,6 +78,10 @@ fn check_inner<'a>(
     let mut c = Checker::new(diags);
     c.source = src;
     c.check_file(file);
+    // Go checks sizes only once the program type-checks.
+    if !c.diags.has_errors() {
+        c.check_sizes();
+    }
     if c.diags.has_errors() {
         return None;
     }

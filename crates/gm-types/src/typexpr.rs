@@ -147,36 +147,48 @@ impl<'a> Checker<'a> {
         self.types.intern(Type::Struct(fields))
     }
 
-    /// The length in `[N]T`: a non-negative integer constant.
+    /// The length in `[N]T`: a non-negative integer constant that fits in
+    /// an int (its size is checked once types are complete).
     fn array_length(&mut self, len: &'a ast::Expr) -> Option<u64> {
-        let op = self.expr(len);
-        let text = gm_syntax::exprtext::expr_string(len);
-        match &op.mode {
-            Mode::Const(v) => match v.as_int() {
-                Some(n)
-                    if n >= 0
-                        && (self.types.is_integer(op.expr.ty)
-                            || self.types.is_untyped(op.expr.ty)) =>
-                {
-                    match u64::try_from(n) {
-                        Ok(n) if n < (1 << 50) => Some(n),
-                        _ => {
-                            self.error(len.span, format!("invalid array length {text}"));
-                            None
-                        }
-                    }
+        // A name that is not a constant is refused without being used, as
+        // Go does (so an unused variable is still reported).
+        if let ast::ExprKind::Ident(name) = &len.kind {
+            match self.lookup(name, len.span) {
+                None => {
+                    let msg = format!("undefined array length {name} or missing type constraint");
+                    self.error(len.span, msg);
+                    return None;
                 }
-                _ => {
-                    let d = self.describe(&op, len);
-                    self.error(len.span, format!("invalid array length {d}"));
-                    None
+                Some(Entity::Const(..) | Entity::Iota | Entity::Invalid) => {}
+                Some(_) => {
+                    self.error(len.span, format!("invalid array length {name}"));
+                    return None;
                 }
-            },
-            Mode::Invalid => None,
-            _ => {
-                self.error(len.span, format!("invalid array length {text}"));
-                None
             }
         }
+        let op = self.expr(len);
+        let Mode::Const(v) = &op.mode else {
+            if !op.is_invalid() {
+                let d = self.describe(&op, len);
+                self.error(len.span, format!("array length {d} must be constant"));
+            }
+            return None;
+        };
+        let ty = op.expr.ty;
+        let integral = self.types.is_integer(ty) || self.types.is_untyped(ty);
+        if let Some(n) = v
+            .as_int()
+            .filter(|&n| integral && (0..=i128::from(i64::MAX)).contains(&n))
+        {
+            return Some(n as u64);
+        }
+        let d = self.describe(&op, len);
+        let msg = if self.types.is_integer(ty) {
+            format!("invalid array length {d}")
+        } else {
+            format!("array length {d} must be integer")
+        };
+        self.error(len.span, msg);
+        None
     }
 }

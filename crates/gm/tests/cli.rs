@@ -178,3 +178,21 @@ fn a_float_literal_too_large_to_hold_exactly_is_a_compile_error() {
     );
     assert!(stdout(&out).is_empty());
 }
+
+#[test]
+fn a_global_over_two_gigabytes_is_refused_as_by_go() {
+    // Go's object writer refuses the symbol; its message has no useful
+    // position, so gm points at the variable.
+    let path = program(
+        "big_global.gm",
+        "package main\n\nvar g [300000000]int64\n\nfunc main() {\n\tg[5] = 1\n\tprintln(g[5])\n}\n",
+    );
+    let out = gm(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains(":3:5: main.g: symbol too large (2400000000 bytes > 2000000000 bytes)"),
+        "{}",
+        stderr(&out)
+    );
+}
