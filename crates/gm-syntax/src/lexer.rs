@@ -269,12 +269,35 @@ impl<'a> Lexer<'a> {
         self.error(at, at + c.len_utf8(), msg);
     }
 
+    /// Checks an integer literal's digits and separators as Go's scanner
+    /// does; the checker computes its value from the text.
     fn int_lit(&mut self, text: &'a str, lo: usize, hi: usize) -> Tok<'a> {
-        let (radix, body) = int_digits(text);
-        if radix == 8
-            && let Some(bad) = body.chars().find(|&c| c > '7')
-        {
-            self.error(lo, hi, format!("invalid digit '{bad}' in octal literal"));
+        let (radix, _) = int_digits(text);
+        let name = match radix {
+            16 => "hexadecimal",
+            8 => "octal",
+            2 => "binary",
+            _ => "decimal",
+        };
+        let prefixed = text.len() >= 2 && text.as_bytes()[1].is_ascii_alphabetic();
+        let digits_at = if prefixed { 2 } else { 0 };
+        let digits = &text[digits_at..];
+        if prefixed && !digits.bytes().any(|b| b.is_ascii_hexdigit()) {
+            self.error(hi, hi, format!("{name} literal has no digits"));
+            return Tok::Int("0");
+        }
+        if let Some(i) = digits.find(|c: char| c != '_' && !c.is_digit(radix)) {
+            let at = lo + digits_at + i;
+            let bad = digits[i..].chars().next().unwrap_or('?');
+            self.error(
+                at,
+                at + 1,
+                format!("invalid digit '{bad}' in {name} literal"),
+            );
+            return Tok::Int("0");
+        }
+        if let Some(i) = misplaced_separator(text) {
+            self.error(lo + i, lo + i + 1, "'_' must separate successive digits");
             return Tok::Int("0");
         }
         Tok::Int(text)
@@ -315,13 +338,18 @@ impl<'a> Lexer<'a> {
             self.error(lo, hi, format!("malformed floating-point constant {text}"));
             return "0.0";
         }
+        if let Some(i) = misplaced_separator(text) {
+            self.error(lo + i, lo + i + 1, "'_' must separate successive digits");
+            return "0.0";
+        }
         text
     }
 
     fn rune_lit(&mut self, text: &str, lo: usize, hi: usize) -> u32 {
         let body = &text[1..text.len() - 1];
         if body.is_empty() {
-            self.error(lo, hi, "empty rune literal or unescaped ' in rune literal");
+            // Go reports it at the second quote.
+            self.error(lo + 1, hi, "empty rune literal or unescaped '");
             return 0;
         }
         let mut chars = Vec::new();
@@ -438,6 +466,33 @@ impl<'a> Lexer<'a> {
             _ => (Unit::Byte(value as u8), used),
         }
     }
+}
+
+/// Where a number literal has a `_` that does not stand between two digits
+/// (a base prefix counts as a digit before it), as Go reports it: the first
+/// `_` preceded by something else, or one followed by neither a digit nor
+/// another `_`.
+fn misplaced_separator(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let prefixed = b.len() >= 2 && b[0] == b'0' && matches!(b[1] | 0x20, b'x' | b'o' | b'b');
+    let hex = prefixed && b[1] | 0x20 == b'x';
+    let is_digit = |c: u8| c.is_ascii_digit() || (hex && c.is_ascii_hexdigit());
+    let start = if prefixed { 2 } else { 0 };
+    for i in (start..b.len()).filter(|&i| b[i] == b'_') {
+        let before = if i == start {
+            prefixed
+        } else {
+            is_digit(b[i - 1])
+        };
+        if !before {
+            return Some(i);
+        }
+        match b.get(i + 1) {
+            Some(&c) if c == b'_' || is_digit(c) => {}
+            _ => return Some(i),
+        }
+    }
+    None
 }
 
 /// An integer literal's radix and its digits, without prefix or `_`.

@@ -27,6 +27,9 @@ pub fn parse(src: &str) -> (Option<File>, Vec<Diagnostic>) {
     match FileParser::new().parse(tokens) {
         Ok(file) if diags.is_empty() => (Some(file), diags),
         Ok(_) => (None, diags),
+        // A lexical error that ran to the end of the file (an unterminated
+        // comment or string) already explains a premature end.
+        Err(ParseError::UnrecognizedEof { .. }) if !diags.is_empty() => (None, diags),
         Err(err) => {
             diags.push(syntax_error(err, src.len(), &context));
             diags.sort_by_key(|d| d.span.lo);

@@ -73,21 +73,18 @@ pub enum RawTok {
     #[regex(r"[\p{L}_][\p{L}\p{Nd}_]*")]
     Ident,
 
-    #[regex(r"0[xX](_?[0-9a-fA-F])+")]
-    #[regex(r"0[bB](_?[01])+")]
-    #[regex(r"0[oO](_?[0-7])+")]
-    #[regex(r"[0-9](_?[0-9])*")]
+    // Numbers are lexed loosely (misplaced `_`, missing digits, digits
+    // beyond the base, a hex mantissa without exponent) so that the lexer
+    // can report what is wrong with them as Go's scanner does.
+    #[regex(r"0[xX][0-9a-fA-F_]*")]
+    #[regex(r"0[bBoO][0-9_]*")]
+    #[regex(r"[0-9][0-9_]*")]
     Int,
-    #[regex(r"[0-9](_?[0-9])*\.([0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?")]
-    #[regex(r"[0-9](_?[0-9])*[eE][+-]?[0-9](_?[0-9])*")]
-    #[regex(r"\.[0-9](_?[0-9])*([eE][+-]?[0-9](_?[0-9])*)?")]
-    #[regex(r"0[xX](_?[0-9a-fA-F])*(\.([0-9a-fA-F](_?[0-9a-fA-F])*)?)?[pP][+-]?[0-9](_?[0-9])*")]
-    // Exponents without digits, and a hex mantissa without its exponent,
-    // to be reported as Go does.
-    #[regex(r"[0-9](_?[0-9])*(\.([0-9](_?[0-9])*)?)?[eE][+-]?")]
-    #[regex(r"\.[0-9](_?[0-9])*[eE][+-]?")]
-    #[regex(r"0[xX](_?[0-9a-fA-F])*(\.([0-9a-fA-F](_?[0-9a-fA-F])*)?)?[pP][+-]?")]
-    #[regex(r"0[xX](_?[0-9a-fA-F])*\.([0-9a-fA-F](_?[0-9a-fA-F])*)?")]
+    #[regex(r"[0-9][0-9_]*\.[0-9_]*([eE][+-]?[0-9_]*)?")]
+    #[regex(r"[0-9][0-9_]*[eE][+-]?[0-9_]*")]
+    #[regex(r"\.[0-9][0-9_]*([eE][+-]?[0-9_]*)?")]
+    #[regex(r"0[xX][0-9a-fA-F_]*(\.[0-9a-fA-F_]*)?[pP][+-]?[0-9_]*")]
+    #[regex(r"0[xX][0-9a-fA-F_]*\.[0-9a-fA-F_]*")]
     Float,
     #[regex(r"([0-9](_?[0-9a-fA-FxXoObB_])*|[0-9](_?[0-9])*\.([0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?|\.[0-9](_?[0-9])*([eE][+-]?[0-9](_?[0-9])*)?)i")]
     Imag,

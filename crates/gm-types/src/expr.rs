@@ -348,6 +348,22 @@ impl<'a> Checker<'a> {
                         self.error(l.span, msg);
                         return Ok(());
                     }
+                    if let ExprKind::Const(v) = &l.kind
+                        && let Some(b) = self.types.basic_of(target)
+                        && representable(v, b).is_none()
+                    {
+                        // Go names the constant operand that does not fit.
+                        let text = self
+                            .shift_operand_texts
+                            .get(&l.span)
+                            .cloned()
+                            .unwrap_or_else(|| shift_operand_text(l));
+                        let shown = Operand::new(Mode::Const(v.clone()), (**l).clone());
+                        let d = self.describe_text(&shown, &text);
+                        let t = self.types.display(target);
+                        self.error(l.span, format!("{d} overflows {t}"));
+                        return Ok(());
+                    }
                     return self.set_untyped_type(l, target);
                 }
                 self.set_untyped_type(l, target)?;
