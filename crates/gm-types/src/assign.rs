@@ -235,7 +235,7 @@ impl<'a> Checker<'a> {
         if op.mode == Mode::MapIndex && targets.len() == 2 {
             let bool_ty = self.types.basic(Basic::Bool);
             let mut ls = Vec::new();
-            for (i, (t, l)) in targets.into_iter().zip(lhs).enumerate() {
+            for (i, t) in targets.into_iter().enumerate() {
                 let mut t = t?;
                 let vt = if i == 0 { op.ty() } else { bool_ty };
                 if matches!(t.kind, ExprKind::Blank) {
@@ -247,14 +247,14 @@ impl<'a> Checker<'a> {
                         self.types.display(vt),
                         self.types.display(t.ty)
                     );
-                    self.error(l.span, msg);
+                    self.error(rhs.span, msg);
                 } else if i == 1 && !self.types.is_boolean(t.ty) {
                     let msg = format!(
                         "cannot use {} (untyped bool value) as {} value in assignment",
                         expr_string(rhs),
                         self.types.display(t.ty)
                     );
-                    self.error(l.span, msg);
+                    self.error(rhs.span, msg);
                 }
                 ls.push(t);
             }
@@ -303,6 +303,8 @@ impl<'a> Checker<'a> {
                     span: l.span,
                 }),
                 _ => {
+                    // Go still uses what the expression names.
+                    self.expr(l);
                     self.error(
                         l.span,
                         format!("non-name {} on left side of :=", expr_string(l)),

@@ -311,7 +311,7 @@ impl<'a> Checker<'a> {
                     None => "struct cannot be compared".into(),
                 }
             }
-            Type::Array(e, _) => format!("{} cannot be compared", self.types.display(*e)),
+            Type::Array(..) => format!("{} cannot be compared", self.types.display(t)),
             _ => format!("{} cannot be compared", self.types.display(t)),
         }
     }

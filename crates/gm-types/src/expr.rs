@@ -700,7 +700,9 @@ impl<'a> Checker<'a> {
             return Operand::new(Mode::Variable, ex);
         }
         let d = self.describe(&xo, x);
-        self.error(x.span, format!("invalid operation: cannot index {d}"));
+        // Go reports it at the `[`.
+        let at = Span::new(x.span.hi as usize, x.span.hi as usize + 1);
+        self.error(at, format!("invalid operation: cannot index {d}"));
         self.expr(i);
         self.invalid(span)
     }
@@ -759,7 +761,7 @@ impl<'a> Checker<'a> {
             (SliceKind::Slice, xt, None, xo.expr)
         } else {
             let d = self.describe(&xo, x);
-            self.error(x.span, format!("cannot slice {d}"));
+            self.error(x.span, format!("invalid operation: cannot slice {d}"));
             return self.invalid(span);
         };
         // Indices may equal the length when slicing.
@@ -967,13 +969,13 @@ impl<'a> Checker<'a> {
             Mode::Func(id) => self.func_call(e, id, func, args, spread),
             _ => {
                 let d = self.describe(&fo, func);
+                // Go leaves the arguments unchecked (and their variables
+                // unused).
                 self.error(
                     span,
                     format!("invalid operation: cannot call non-function {d}"),
                 );
-                for a in args {
-                    self.expr(a);
-                }
+                let _ = args;
                 self.invalid(span)
             }
         }

@@ -528,6 +528,7 @@ impl<'a> Checker<'a> {
             let t = t.unwrap_or(int);
             if define {
                 let ast::ExprKind::Ident(name) = &v.kind else {
+                    self.expr(v);
                     self.error(
                         v.span,
                         format!("non-name {} on left side of :=", expr_string(v)),
@@ -598,13 +599,16 @@ impl<'a> Checker<'a> {
         });
         let mut out = Vec::new();
         let mut seen: Vec<gm_ir::constant::ConstValue> = Vec::new();
-        let mut has_default = false;
+        let mut first_default: Option<Span> = None;
         for c in cases {
             if c.default {
-                if has_default {
-                    self.error(c.span, "multiple defaults in switch");
+                match first_default {
+                    Some(first) => {
+                        let at = self.at(first);
+                        self.error(c.span, format!("multiple defaults (first{at})"));
+                    }
+                    None => first_default = Some(c.span),
                 }
-                has_default = true;
             }
             let mut exprs = Vec::new();
             for e in &c.exprs {
@@ -631,14 +635,18 @@ impl<'a> Checker<'a> {
                         }
                     }
                     None => {
+                        // A tagless switch compares each case with `true`.
+                        let b = self.types.basic(Basic::Bool);
+                        if self.types.is_untyped(op.ty()) && !self.convert_untyped(&mut op, b, e) {
+                            continue;
+                        }
                         if !self.types.is_boolean(op.ty()) {
-                            let d = self.describe(&op, e);
                             self.error(
                                 e.span,
                                 format!(
                                     "invalid case {} in switch (mismatched types {} and bool)",
                                     expr_string(e),
-                                    d
+                                    self.types.display(op.ty())
                                 ),
                             );
                             continue;
