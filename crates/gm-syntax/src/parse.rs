@@ -31,7 +31,7 @@ pub fn parse(src: &str) -> (Option<File>, Vec<Diagnostic>) {
         // comment or string) already explains a premature end.
         Err(ParseError::UnrecognizedEof { .. }) if !diags.is_empty() => (None, diags),
         Err(err) => {
-            diags.push(syntax_error(err, src.len(), &context));
+            diags.push(syntax_error(err, src, &context));
             diags.sort_by_key(|d| d.span.lo);
             (None, diags)
         }
@@ -47,6 +47,9 @@ enum Shape {
     Semi,
     NewlineSemi,
     Keyword(&'static str),
+    /// `:=` and `=`.
+    Define,
+    Assign,
     Other,
 }
 
@@ -59,6 +62,8 @@ fn shape(tok: &Tok<'_>) -> Shape {
         Tok::If => Shape::Keyword("if"),
         Tok::For => Shape::Keyword("for"),
         Tok::Switch => Shape::Keyword("switch"),
+        Tok::Op(RawTok::Define) => Shape::Define,
+        Tok::Op(RawTok::Assign) => Shape::Assign,
         _ => Shape::Other,
     }
 }
@@ -74,7 +79,9 @@ fn enclosing(context: &[(usize, Shape)], at: usize) -> (Option<RawTok>, Option<&
             Shape::Close => depth += 1,
             Shape::Open(op) if depth == 0 => return (Some(op), keyword),
             Shape::Open(_) => depth -= 1,
-            Shape::Semi | Shape::NewlineSemi if depth == 0 => seen_sep = true,
+            // An explicit `;` may be part of a `for` header; a line break
+            // always ends the statement.
+            Shape::NewlineSemi if depth == 0 => seen_sep = true,
             Shape::Keyword(k) if depth == 0 && !seen_sep => keyword = Some(k),
             _ => {}
         }
@@ -84,9 +91,10 @@ fn enclosing(context: &[(usize, Shape)], at: usize) -> (Option<RawTok>, Option<&
 
 fn syntax_error(
     err: ParseError<usize, Tok<'_>, SyntaxError>,
-    eof: usize,
+    src: &str,
     context: &[(usize, Shape)],
 ) -> Diagnostic {
+    let eof = src.len();
     match err {
         ParseError::User { error } => Diagnostic::error(error.span, error.message),
         ParseError::UnrecognizedEof { location, expected } => Diagnostic::error(
@@ -109,6 +117,25 @@ fn syntax_error(
                 return Diagnostic::error(Span::new(nl, nl + 1), msg);
             }
             let (open, keyword) = enclosing(context, at);
+            if tok == Tok::Op(RawTok::LBrace)
+                && keyword.is_some()
+                && let Some(d) = header_statement_as_value(src, context, at)
+            {
+                return d;
+            }
+            let has = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+            if open.is_none() && has("func") && has("var") && has("type") {
+                // Where a top-level declaration should start.
+                let msg = if tok == Tok::Op(RawTok::LBrace)
+                    && at > 0
+                    && context[at - 1].1 == Shape::NewlineSemi
+                {
+                    "unexpected semicolon or newline before {"
+                } else {
+                    "non-declaration statement outside function body"
+                };
+                return Diagnostic::error(Span::new(lo, hi), format!("syntax error: {msg}"));
+            }
             let msg = explain(&describe(&tok), &expected, open, keyword);
             Diagnostic::error(Span::new(lo, hi), format!("syntax error: {msg}"))
         }
@@ -125,6 +152,45 @@ fn syntax_error(
             Diagnostic::error(Span::new(location, location), "syntax error: invalid token")
         }
     }
+}
+
+/// `if x := 1 {`: the header's simple statement, used where a condition
+/// belongs, reported at its operator as Go's parser does.
+fn header_statement_as_value(
+    src: &str,
+    context: &[(usize, Shape)],
+    at: usize,
+) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut op = None;
+    let mut start = None;
+    for i in (0..at).rev() {
+        match context[i].1 {
+            Shape::Close => depth += 1,
+            Shape::Open(_) if depth > 0 => depth -= 1,
+            Shape::Open(_) | Shape::NewlineSemi => return None,
+            Shape::Define | Shape::Assign if depth == 0 => op = Some(i),
+            Shape::Semi | Shape::Keyword(_) if depth == 0 => {
+                start = Some(i + 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let (start, op) = (start?, op?);
+    if start >= at {
+        return None;
+    }
+    let text = src.get(context[start].0..context[at].0)?;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let what = if context[op].1 == Shape::Assign {
+        format!("assignment {text}")
+    } else {
+        text
+    };
+    let pos = context[op].0;
+    let msg = format!("syntax error: cannot use {what} as value");
+    Some(Diagnostic::error(Span::new(pos, pos + 1), msg))
 }
 
 /// Phrases an unexpected token the way Go's parser does for the same spot.
