@@ -146,11 +146,15 @@ impl<'a> Checker<'a> {
                     if x.is_nil() {
                         self.error(
                             a.span,
-                            format!("use of untyped nil in argument to built-in {}", b.name()),
+                            // Go 1.23 spells it without the space.
+                            format!("use of untyped nil in argument to built-in{}", b.name()),
                         );
                         continue;
                     }
-                    let x = self.defaulted(x, a);
+                    let x = self.print_argument(x, a, b);
+                    if x.is_invalid() {
+                        continue;
+                    }
                     if matches!(self.types.under(x.ty()), Type::Array(..) | Type::Struct(..)) {
                         // Go's compiler refuses these after type checking,
                         // at the call's parenthesis.
@@ -199,6 +203,34 @@ impl<'a> Checker<'a> {
             _ => {
                 self.unsupported(arg.span, Unsupported::MultiValueBuiltinArgs);
                 self.invalid_op(e.span)
+            }
+        }
+    }
+
+    /// An untyped argument of `print`/`println` takes its default type,
+    /// with Go's assignment message when it does not fit.
+    fn print_argument(&mut self, x: Operand, a: &ast::Expr, b: Builtin) -> Operand {
+        if !self.types.is_untyped(x.ty()) {
+            return x;
+        }
+        let target = self.default_type(x.ty());
+        let mut y = x.clone();
+        match self.implicit_convert(&mut y, target) {
+            Ok(()) => y,
+            Err(err) => {
+                let d = self.describe(&x, a);
+                let why = match err {
+                    crate::expr::ConvError::Truncated => " (truncated)",
+                    crate::expr::ConvError::Overflows => " (overflows)",
+                    crate::expr::ConvError::Invalid => "",
+                };
+                let msg = format!(
+                    "cannot use {d} as {} value in argument to built-in{}{why}",
+                    self.types.display(target),
+                    b.name()
+                );
+                self.error(a.span, msg);
+                self.invalid_op(a.span)
             }
         }
     }
