@@ -209,6 +209,11 @@ fn explain(
     if expr_start && !has(";") {
         return format!("unexpected {found}, expected expression");
     }
+    // After an expression list at the start of a statement only an
+    // assignment can follow.
+    if has(":=") && has("=") && !has(";") {
+        return format!("unexpected {found}, expected := or = or comma");
+    }
     match open {
         Some(RawTok::LParen) if has(",") && has(")") => {
             return format!("unexpected {found} in argument list; possibly missing comma or )");
