@@ -1181,6 +1181,8 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        // Messages show the operand as written, before any defaulting.
+        let original = xo.clone();
         let mut xo = xo;
         if self.types.is_untyped(xo.ty()) {
             // Untyped non-constant values (comparisons, shifts) and nil.
@@ -1207,7 +1209,7 @@ impl<'a> Checker<'a> {
         let kind = match self.conversion_kind(from, t) {
             Some(k) => k,
             None => {
-                let d = self.describe(&xo, x);
+                let d = self.describe(&original, x);
                 self.error(x.span, format!("cannot convert {d} to type {tname}"));
                 return self.invalid(span);
             }
