@@ -203,7 +203,6 @@ pub struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Ident(String),
-    /// An integer literal's value; `None` when it does not fit in 128 bits.
     /// An integer literal's source text (`0x_ff`); the checker reads it.
     Int(Box<str>),
     /// A floating-point literal's source text (`1.5e3`, `0x1p-2`).

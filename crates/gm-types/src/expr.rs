@@ -907,7 +907,8 @@ impl<'a> Checker<'a> {
                     if let Some(r) = self.fold_unary(irop, v, ty) {
                         return self.typed_const(r, ty, span, e);
                     }
-                    // The only failure left: -x outside gm's 128-bit range.
+                    // Operators undefined on the operand were refused above;
+                    // this is a fold that has no result.
                     self.error(span, "constant overflow");
                     return self.invalid(span);
                 }
