@@ -200,16 +200,12 @@ pub fn range_stmt<'a>(
     x: Expr,
     body: Block,
 ) -> PResult<'a, StmtKind> {
-    if vars.len() > 2 {
-        return fail(
-            vars[2].span,
-            "range clause permits at most two iteration variables",
-        );
-    }
+    let extra = vars.get(2).map(|v| v.span);
     let mut vars = vars.into_iter();
     Ok(StmtKind::Range {
         key: vars.next(),
         value: vars.next(),
+        extra,
         define,
         x,
         body,

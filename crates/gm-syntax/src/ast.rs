@@ -392,6 +392,9 @@ pub enum StmtKind {
     Range {
         key: Option<Expr>,
         value: Option<Expr>,
+        /// Where a third iteration variable stands (an error the checker
+        /// reports, as Go's does).
+        extra: Option<Span>,
         /// `:=` rather than `=`
         define: bool,
         x: Expr,

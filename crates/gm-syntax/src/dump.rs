@@ -243,6 +243,7 @@ impl Dumper<'_> {
                 define,
                 x,
                 body,
+                ..
             } => {
                 self.line(
                     depth,

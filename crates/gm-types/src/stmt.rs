@@ -256,6 +256,7 @@ impl<'a> Checker<'a> {
             S::Range {
                 key,
                 value,
+                extra,
                 define,
                 x,
                 body,
@@ -263,6 +264,9 @@ impl<'a> Checker<'a> {
                 self.push_scope();
                 let k = self.range_stmt(s, key.as_ref(), value.as_ref(), *define, x, body, label);
                 self.pop_scope();
+                if let Some(at) = *extra {
+                    self.error(at, "range clause permits at most two iteration variables");
+                }
                 if let Some(k) = k {
                     push(out, k);
                 }
