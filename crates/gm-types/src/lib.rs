@@ -140,6 +140,9 @@ pub(crate) struct Checker<'a> {
     /// Go's text of the left operand of each non-constant untyped shift,
     /// for the message when its context makes it a float.
     pub shift_operand_texts: HashMap<Span, String>,
+    /// How many of `resolving_types` were being resolved when the current
+    /// type expression went below a pointer, slice or map.
+    pub indirection_barrier: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -157,6 +160,7 @@ impl<'a> Checker<'a> {
             func_deps: HashMap::new(),
             iota: None,
             shift_operand_texts: HashMap::new(),
+            indirection_barrier: 0,
             resolving_types: Vec::new(),
             fc: None,
             named_serial: 0,

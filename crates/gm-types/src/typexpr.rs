@@ -23,8 +23,21 @@ impl<'a> Checker<'a> {
     }
 
     /// `direct` is false below a pointer, slice or map, where a defined type
-    /// may refer to itself.
+    /// may refer to itself. Types whose declarations are resolved from
+    /// there on (`type PT *Node` resolving `Node`) are behind that
+    /// indirection too: a reference from them back to an earlier type is
+    /// no cycle.
     fn resolve_type_in(&mut self, t: &'a ast::TypeExpr, direct: bool) -> TypeId {
+        let saved = self.indirection_barrier;
+        if !direct {
+            self.indirection_barrier = self.resolving_types.len();
+        }
+        let ty = self.resolve_type_kind(t, direct);
+        self.indirection_barrier = saved;
+        ty
+    }
+
+    fn resolve_type_kind(&mut self, t: &'a ast::TypeExpr, direct: bool) -> TypeId {
         match &t.kind {
             TypeKind::Name(id) => self.type_name(id, direct),
             TypeKind::Qualified(p, _) => {
@@ -94,7 +107,9 @@ impl<'a> Checker<'a> {
         match self.lookup(&id.name, id.span) {
             Some(Entity::Type(t)) => {
                 let cycle = self.resolving_types.iter().position(|&(r, _)| r == t);
-                if let (true, Some(first)) = (direct, cycle) {
+                if let (true, Some(first)) = (direct, cycle)
+                    && first >= self.indirection_barrier
+                {
                     let name = self.types.display(t);
                     let msg = if first + 1 == self.resolving_types.len() {
                         format!("invalid recursive type: {name} refers to itself")
