@@ -288,11 +288,12 @@ impl<'a> Checker<'a> {
                 Expr::new(ExprKind::Const(v), int, span),
             );
         }
-        // len/cap of an array is constant unless evaluating it has effects.
+        // len/cap of an array is constant unless the operand calls a
+        // function (Go's rule: a map index does not count).
         if let Some(n) = array_len {
             let has_call = x
                 .expr
-                .any(&mut |e| matches!(e.kind, ExprKind::Call(..) | ExprKind::IndexMap(..)));
+                .any(&mut |e| matches!(e.kind, ExprKind::Call(..)));
             if !has_call {
                 let v = ConstValue::int(n);
                 return Operand::new(
