@@ -291,9 +291,7 @@ impl<'a> Checker<'a> {
         // len/cap of an array is constant unless the operand calls a
         // function (Go's rule: a map index does not count).
         if let Some(n) = array_len {
-            let has_call = x
-                .expr
-                .any(&mut |e| matches!(e.kind, ExprKind::Call(..)));
+            let has_call = x.expr.any(&mut |e| matches!(e.kind, ExprKind::Call(..)));
             if !has_call {
                 let v = ConstValue::int(n);
                 return Operand::new(

@@ -1237,11 +1237,13 @@ impl<'a> Checker<'a> {
 
     fn conversion_kind(&self, from: TypeId, to: TypeId) -> Option<ConvKind> {
         let t = &self.types;
-        if t.is_numeric(from) && t.is_numeric(to) {
-            return Some(ConvKind::Numeric);
-        }
+        // Same representation (`int64(k)` of an int64, `int(d)` of a
+        // `type D int`): Go's OCONVNOP.
         if t.identical(t.underlying(from), t.underlying(to)) {
             return Some(ConvKind::Nop);
+        }
+        if t.is_numeric(from) && t.is_numeric(to) {
+            return Some(ConvKind::Numeric);
         }
         if let (Some(a), Some(b)) = (t.pointer_elem(from), t.pointer_elem(to))
             && !t.is_named(from)

@@ -8,7 +8,7 @@ use gm_ir::runtime::RtFn;
 use gm_ir::{BinOp, Expr, ExprKind, Stmt, StmtKind, Var};
 
 use crate::mapfast::{MapOp, map_fn};
-use crate::util::{declare, same_safe_expr, stmt};
+use crate::util::{declare, is_map_append, stmt};
 use crate::walk::Walk;
 
 impl Walk<'_, '_> {
@@ -20,8 +20,7 @@ impl Walk<'_, '_> {
             self.map_lit(y, x, out);
             return;
         }
-        let map_append = matches!(x.kind, ExprKind::IndexMap(..))
-            && matches!(&y.kind, ExprKind::Append(args, _) if same_safe_expr(&x, &args[0]));
+        let map_append = is_map_append(&x, &y);
         let left = self.lhs(x, out);
         let left = self.safe_target(left, out);
         let right = if map_append {

@@ -8,7 +8,7 @@ use gm_ir::{
 };
 
 use crate::mapfast::{MapFast, map_fast, reflexive};
-use crate::util::{Ctx, is_cheap, is_name, same_safe_expr, stmt};
+use crate::util::{Ctx, appends_to_itself, is_cheap, is_map_append, is_name, same_safe_expr, stmt};
 
 pub fn order_program(program: &mut Program) {
     let ids: Vec<FuncId> = program.funcs.keys().collect();
@@ -297,8 +297,7 @@ impl Order<'_, '_> {
     fn assign(&mut self, x: Expr, y: Expr, span: Span) {
         // m[k] = append(m[k], …) keeps one map operand and key for both
         // sides, so walk can use one mapassign.
-        let map_append = matches!(x.kind, ExprKind::IndexMap(..))
-            && matches!(&y.kind, ExprKind::Append(args, _) if same_safe_expr(&x, &args[0]));
+        let map_append = is_map_append(&x, &y);
         if map_append {
             let x = self.expr(x, None);
             let ExprKind::IndexMap(m, k) = x.kind else {
@@ -526,8 +525,8 @@ impl Order<'_, '_> {
                     ExprKind::Append(args, _) => args.first(),
                     _ => None,
                 };
-                let keep =
-                    lhs.is_some_and(|l| is_name(l) || first.is_some_and(|a| same_safe_expr(l, a)));
+                let keep = lhs
+                    .is_some_and(|l| is_name(l) || first.is_some_and(|a| appends_to_itself(l, a)));
                 if keep { e } else { self.copy_expr(e) }
             }
             ExprKind::Slice { .. } => {

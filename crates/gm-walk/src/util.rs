@@ -88,18 +88,63 @@ pub(crate) fn stmt(kind: StmtKind, span: Span) -> Stmt {
 /// value and evaluating them has no side effects.
 pub(crate) fn same_safe_expr(a: &Expr, b: &Expr) -> bool {
     use ExprKind::*;
+    let (a, b) = (strip_conv_nop(a), strip_conv_nop(b));
+    if a.ty != b.ty {
+        return false;
+    }
     match (&a.kind, &b.kind) {
-        (ConvNop(x), _) => same_safe_expr(x, b),
-        (_, ConvNop(y)) => same_safe_expr(a, y),
         (Name(x), Name(y)) => x == y,
-        (Const(x), Const(y)) => x == y && a.ty == b.ty,
+        (Const(x), Const(y)) => x == y,
+        (Nil, Nil) => true,
         (Dot(x, i), Dot(y, j)) | (DotPtr(x, i), DotPtr(y, j)) => i == j && same_safe_expr(x, y),
         (Deref(x), Deref(y)) => same_safe_expr(x, y),
+        (Unary(o, x), Unary(p, y)) => o == p && same_safe_expr(x, y),
+        // Conv is a numeric conversion: its result may be reused, unlike
+        // that of a conversion that allocates.
+        (Conv(x), Conv(y)) => same_safe_expr(x, y),
         (Index(x, i), Index(y, j)) | (IndexMap(x, i), IndexMap(y, j)) => {
             same_safe_expr(x, y) && same_safe_expr(i, j)
         }
+        (Binary(o, x1, y1), Binary(p, x2, y2)) => {
+            use gm_ir::BinOp as B;
+            let arithmetic = matches!(
+                o,
+                B::Add
+                    | B::Sub
+                    | B::Or
+                    | B::Xor
+                    | B::Mul
+                    | B::Shl
+                    | B::Shr
+                    | B::And
+                    | B::AndNot
+                    | B::Div
+                    | B::Rem
+            );
+            arithmetic && o == p && same_safe_expr(x1, x2) && same_safe_expr(y1, y2)
+        }
         _ => false,
     }
+}
+
+/// Whether `x = append(first, …)` appends to `x` itself. An append has its
+/// first argument's type; when that is not `x`'s, Go's right-hand side is
+/// a conversion of the append, which is no such idiom.
+pub(crate) fn appends_to_itself(x: &Expr, first: &Expr) -> bool {
+    first.ty == x.ty && same_safe_expr(x, first)
+}
+
+/// `m[k] = append(m[k], …)`: one mapassign serves both sides.
+pub(crate) fn is_map_append(x: &Expr, y: &Expr) -> bool {
+    matches!(x.kind, ExprKind::IndexMap(..))
+        && matches!(&y.kind, ExprKind::Append(args, _) if appends_to_itself(x, &args[0]))
+}
+
+fn strip_conv_nop(mut e: &Expr) -> &Expr {
+    while let ExprKind::ConvNop(x) = &e.kind {
+        e = x;
+    }
+    e
 }
 
 /// Whether the expression is a plain name (Go's ONAME).
