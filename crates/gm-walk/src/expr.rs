@@ -167,10 +167,10 @@ impl Walk<'_, '_> {
         self.call_in(f, vec![desc, m, key], void, span, out)
     }
 
-    pub fn map_clear(&mut self, m: Expr, span: Span) -> Expr {
+    pub fn map_clear(&mut self, m: Expr, span: Span, out: &mut Vec<Stmt>) -> Expr {
         let desc = self.type_desc(m.ty, span);
         let void = self.void();
-        self.call(RtFn::mapclear, vec![desc, m], void, span)
+        self.call_in(RtFn::mapclear, vec![desc, m], void, span, out)
     }
 
     /// `make(map[K]V, hint)` (Go's walkMakeMap), with escape analysis

@@ -28,7 +28,7 @@ impl Walk<'_, '_> {
         // The order pass left the idiom's body unordered; recognise it again.
         if order::is_map_clear(self.ctx.types, &key, &value, define, &x, &body) {
             let m = self.expr(x, out);
-            let call = self.map_clear(m, span);
+            let call = self.map_clear(m, span, out);
             out.push(stmt(StmtKind::Expr(call), span));
             return;
         }

@@ -160,7 +160,7 @@ impl Walk<'_, '_> {
             StmtKind::Clear(x) => {
                 let x = self.expr(x, out);
                 if self.ctx.types.map_types(x.ty).is_some() {
-                    let call = self.map_clear(x, span);
+                    let call = self.map_clear(x, span, out);
                     out.push(stmt(StmtKind::Expr(call), span));
                 } else {
                     out.push(stmt(StmtKind::Clear(x), span));
