@@ -17,7 +17,7 @@ pub fn outline_map_inits(program: &mut Program) {
         let outline = matches!(
             &s.kind,
             StmtKind::Assign(Expr { kind: ExprKind::Name(Var::Global(_)), .. }, rhs @ Expr { kind: ExprKind::MapLit(..), .. })
-                if !has_calls(rhs) && node_count(rhs) >= MIN_NODES
+                if node_count(rhs) >= MIN_NODES && !rhs.any(&mut |n| may_have_effects(n))
         );
         if !outline {
             out.push(s);
@@ -39,16 +39,53 @@ pub fn outline_map_inits(program: &mut Program) {
     program.funcs[init].body = out;
 }
 
-fn has_calls(e: &Expr) -> bool {
-    e.any(&mut |n| matches!(n.kind, ExprKind::Call(..)))
+/// Go's staticinit isSideEffect for one node (its operands are checked on
+/// their own): anything that may call, panic or read through a pointer
+/// counts, except division by a non-zero constant and `make(map[K]V)` with
+/// no or a zero hint.
+fn may_have_effects(e: &Expr) -> bool {
+    use gm_ir::BinOp;
+    match &e.kind {
+        ExprKind::Name(_)
+        | ExprKind::Const(_)
+        | ExprKind::Nil
+        | ExprKind::AddStr(_)
+        | ExprKind::Addr(_)
+        | ExprKind::StrToBytes(..)
+        | ExprKind::BytesToStr(_)
+        | ExprKind::StrToRunes(..)
+        | ExprKind::RunesToStr(_)
+        | ExprKind::RuneToStr(_)
+        | ExprKind::Len(_)
+        | ExprKind::Cap(_)
+        | ExprKind::MapLit(..)
+        | ExprKind::StructLit(_)
+        | ExprKind::ArrayLit(_)
+        | ExprKind::SliceLit(_)
+        | ExprKind::PtrLit(_)
+        | ExprKind::Conv(_)
+        | ExprKind::ConvNop(_)
+        | ExprKind::Dot(..)
+        | ExprKind::Unary(..)
+        | ExprKind::New => false,
+        ExprKind::Binary(BinOp::Div | BinOp::Rem, _, y) => {
+            !matches!(&y.kind, ExprKind::Const(v) if !v.is_zero())
+        }
+        ExprKind::Binary(..) => false,
+        ExprKind::MakeMap(hint) => !hint
+            .as_deref()
+            .is_none_or(|h| matches!(&h.kind, ExprKind::Const(v) if v.is_zero())),
+        _ => true,
+    }
 }
 
 /// Go's count of IR nodes: one per node, plus the key nodes of map entries
-/// and struct fields.
+/// and struct fields, and the type operand of `new`.
 fn node_count(e: &Expr) -> usize {
     let extra = match &e.kind {
         ExprKind::MapLit(entries, _) => entries.len(),
         ExprKind::StructLit(fields) => fields.len(),
+        ExprKind::New => 1,
         _ => 0,
     };
     1 + extra + e.children().into_iter().map(node_count).sum::<usize>()

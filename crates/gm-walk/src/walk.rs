@@ -9,7 +9,6 @@ use crate::rtypes::RuntimeTypes;
 use crate::util::{Ctx, is_name, stmt};
 
 pub fn walk_program(program: &mut Program) {
-    crate::outline::outline_map_inits(program);
     let esc = escape::analyze(program);
     let mut rt = RuntimeTypes::default();
     let ids: Vec<FuncId> = program.funcs.keys().collect();
