@@ -11,8 +11,10 @@ use crate::mapfast::{MapFast, map_fast, reflexive};
 use crate::util::{Ctx, appends_to_itself, is_cheap, is_map_append, is_name, same_safe_expr, stmt};
 
 pub fn order_program(program: &mut Program) {
-    // Go outlines large package-level map literals before ordering, while
-    // their dynamic entries are still part of the literal.
+    // Go's front end drops dead code, then outlines large package-level
+    // map literals, before ordering (while their dynamic entries are still
+    // part of the literal).
+    crate::deadcode::remove_dead_code(program);
     crate::outline::outline_map_inits(program);
     let ids: Vec<FuncId> = program.funcs.keys().collect();
     for id in ids {
