@@ -8,6 +8,8 @@
 //! - statements after a terminating statement (`return`, `panic`, a block
 //!   ending in one, an `if` whose every branch ends in one) are removed.
 
+use std::mem::take;
+
 use gm_ir::constant::ConstValue;
 use gm_ir::{BinOp, Case, Expr, ExprKind, Program, Stmt, StmtKind, UnOp};
 
@@ -31,85 +33,67 @@ fn stmts(list: Vec<Stmt>) -> Vec<Stmt> {
     out
 }
 
-fn stmt(s: Stmt) -> Stmt {
+fn stmt(mut s: Stmt) -> Stmt {
     let span = s.span;
-    let kind = match s.kind {
-        StmtKind::Block(list) => StmtKind::Block(stmts(list)),
-        StmtKind::If(mut cond, then, els) => match static_bool(&mut cond) {
+    let replaced = match &mut s.kind {
+        StmtKind::Block(list) => {
+            *list = stmts(take(list));
+            None
+        }
+        StmtKind::If(cond, then, els) => match static_bool(cond) {
             Some(taken) => {
                 let mut list = Vec::new();
                 if !matches!(cond.kind, ExprKind::Const(_)) {
                     // Evaluated for its effects only.
+                    let cond = take_expr(cond);
                     let blank = Expr::new(ExprKind::Blank, cond.ty, cond.span);
                     list.push(Stmt {
                         kind: StmtKind::Assign(blank, cond),
                         span,
                     });
                 }
-                list.extend(if taken { then } else { els });
-                StmtKind::Block(stmts(list))
+                list.extend(take(if taken { then } else { els }));
+                Some(StmtKind::Block(stmts(list)))
             }
-            None => StmtKind::If(cond, stmts(then), stmts(els)),
+            None => {
+                *then = stmts(take(then));
+                *els = stmts(take(els));
+                None
+            }
         },
         StmtKind::For {
             cond: Some(cond), ..
-        } if is_false(&cond) => StmtKind::Block(Vec::new()),
-        StmtKind::For {
-            id,
-            cond,
-            post,
-            body,
-            per_iteration,
-        } => StmtKind::For {
-            id,
-            cond,
-            post,
-            body: stmts(body),
-            per_iteration,
-        },
-        StmtKind::Range {
-            id,
-            kind,
-            key,
-            value,
-            define,
-            x,
-            body,
-        } => StmtKind::Range {
-            id,
-            kind,
-            key,
-            value,
-            define,
-            x,
-            body: stmts(body),
-        },
-        StmtKind::Switch { id, tag, cases } => {
-            let (tag, cases) = match static_case(tag.as_ref(), &cases) {
-                Some(taken) => {
-                    let only = taken.map(|i| Case {
-                        exprs: Vec::new(),
-                        ..cases[i].clone()
-                    });
-                    (None, only.into_iter().collect())
-                }
-                None => (tag, cases),
-            };
-            StmtKind::Switch {
-                id,
-                tag,
-                cases: cases
-                    .into_iter()
-                    .map(|mut c| {
-                        c.body = stmts(std::mem::take(&mut c.body));
-                        c
-                    })
-                    .collect(),
-            }
+        } if is_false(cond) => Some(StmtKind::Block(Vec::new())),
+        StmtKind::For { body, .. } | StmtKind::Range { body, .. } => {
+            *body = stmts(take(body));
+            None
         }
-        other => other,
+        StmtKind::Switch { tag, cases, .. } => {
+            if let Some(taken) = static_case(tag.as_ref(), cases) {
+                // The clause taken, if any, as the one `default`.
+                let only = taken.map(|i| Case {
+                    exprs: Vec::new(),
+                    ..cases.swap_remove(i)
+                });
+                *tag = None;
+                *cases = only.into_iter().collect();
+            }
+            for c in cases {
+                c.body = stmts(take(&mut c.body));
+            }
+            None
+        }
+        _ => None,
     };
-    Stmt { kind, span }
+    if let Some(kind) = replaced {
+        s.kind = kind;
+    }
+    s
+}
+
+fn take_expr(e: &mut Expr) -> Expr {
+    let placeholder = Expr::new(ExprKind::Nil, e.ty, e.span);
+    std::mem::replace(e, placeholder)
 }
 
 /// For a switch whose tag (or `true`, without one) and case values are all
@@ -174,8 +158,7 @@ fn static_bool(e: &mut Expr) -> Option<bool> {
         }
         _ => return None,
     };
-    let placeholder = Expr::new(ExprKind::Nil, e.ty, e.span);
-    let whole = std::mem::replace(e, placeholder);
+    let whole = take_expr(e);
     *e = match (whole.kind, keep) {
         (ExprKind::Binary(_, x, _), Side::Left) => *x,
         (ExprKind::Binary(_, _, y), Side::Right) => *y,
