@@ -515,7 +515,19 @@ impl<'a> Graph<'a> {
     }
 
     /// Evaluates an expression; returns where its pointer values come from.
+    /// What evaluating `e` may carry. A value with no pointers in it
+    /// carries nothing (Go ignores such flows), though its operands' own
+    /// flows are still recorded.
     fn expr(&mut self, e: &Expr) -> Vec<Src> {
+        let srcs = self.expr_sources(e);
+        if carries_pointers(&self.program.types, e.ty) {
+            srcs
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn expr_sources(&mut self, e: &Expr) -> Vec<Src> {
         match &e.kind {
             ExprKind::Name(Var::Local(l)) => vec![Src::Contents(Node::Var(*l))],
             ExprKind::MakeMap(hint) => {
@@ -710,6 +722,15 @@ impl Graph<'_> {
 /// Whether values of the type hold Go pointers through which tracked
 /// memory could be read (maps, slices and strings lead only to memory
 /// whose contents already count as escaped).
+/// Whether a value of the type (or any value of a call's results) holds a
+/// pointer, a map, a slice or a string.
+fn carries_pointers(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
+    match types.under(t) {
+        gm_ir::Type::Tuple(ts) => ts.iter().any(|&t| carries_pointers(types, t)),
+        _ => crate::mapfast::has_pointers(types, t),
+    }
+}
+
 fn holds_pointer(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
     match types.under(t) {
         gm_ir::Type::Pointer(_) => true,
