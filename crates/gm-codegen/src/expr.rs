@@ -399,7 +399,7 @@ impl FnCx<'_, '_> {
                             }
                         },
                     };
-                } else if let Some(elem) = types.slice_elem(x.ty) {
+                } else if let Some(esize) = self.indexed_elem_size(x.ty) {
                     let s = self.expr(x)?.words(2)?;
                     let idx = self.index_val(i)?;
                     let c = Check::Index {
@@ -408,7 +408,6 @@ impl FnCx<'_, '_> {
                         unsigned: idx.unsigned,
                     };
                     self.add_check(&mut p, c, eager);
-                    let esize = self.ty(elem).size as i64;
                     p.loc = match idx.konst {
                         Some(k) if k >= 0 && k * esize < i32::MAX as i64 => {
                             Loc::Mem(s[0], (k * esize) as i32)
@@ -418,18 +417,6 @@ impl FnCx<'_, '_> {
                             Loc::Mem(self.b.ins().iadd(s[0], scaled), 0)
                         }
                     };
-                } else if types.is_string(x.ty) {
-                    // Not addressable in Go, but walk may pass a byte of a
-                    // string as a map key by address; it is only read.
-                    let s = self.expr(x)?.words(2)?;
-                    let idx = self.index_val(i)?;
-                    let c = Check::Index {
-                        idx: idx.v,
-                        len: s[1],
-                        unsigned: idx.unsigned,
-                    };
-                    self.add_check(&mut p, c, eager);
-                    p.loc = Loc::Mem(self.b.ins().iadd(s[0], idx.v), 0);
                 } else {
                     return err("internal: index of a non-addressable value");
                 }
@@ -437,6 +424,16 @@ impl FnCx<'_, '_> {
             _ => return err("internal: expression is not assignable"),
         }
         Ok(p)
+    }
+
+    /// The element size of a slice, or 1 for a string, which is indexed as
+    /// a []byte (walk may pass one of its bytes to the runtime by address,
+    /// only to be read).
+    fn indexed_elem_size(&mut self, t: gm_ir::TypeId) -> Option<i64> {
+        match self.cg.prog.types.slice_elem(t) {
+            Some(e) => Some(self.ty(e).size as i64),
+            None => self.cg.prog.types.is_string(t).then_some(1),
+        }
     }
 
     /// `&x`.
@@ -532,15 +529,11 @@ impl FnCx<'_, '_> {
                 rtemps.push(Some(tmp));
             }
         }
-        for (v, &p) in vals.iter().zip(&f.params) {
-            match v {
+        for (v, &p) in vals.into_iter().zip(&f.params) {
+            // A memory argument is passed by address to the caller's copy.
+            match self.copied(v, f.locals[p].ty) {
                 Val::Regs(vs) => cargs.extend(vs),
-                Val::Addr(a) => {
-                    let info = self.ty(f.locals[p].ty);
-                    let tmp = self.temp(info.size);
-                    self.copy_mem(tmp, *a, info.size, info.align);
-                    cargs.push(tmp);
-                }
+                Val::Addr(a) => cargs.push(a),
             }
         }
         let Some(&cf) = self.cg.funcs.get(fid.index()) else {

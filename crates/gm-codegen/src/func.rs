@@ -340,6 +340,20 @@ impl<'a, 'p> FnCx<'a, 'p> {
         self.b.ins().stack_addr(PTR, slot, 0)
     }
 
+    /// `v` as a value later stores cannot change: a memory value of type
+    /// `ty` is copied to a fresh temporary; register values already are.
+    pub fn copied(&mut self, v: Val, ty: TypeId) -> Val {
+        match v {
+            Val::Addr(a) => {
+                let info = self.ty(ty);
+                let t = self.temp(info.size);
+                self.copy_mem(t, a, info.size, info.align);
+                Val::Addr(t)
+            }
+            v => v,
+        }
+    }
+
     /// The address of a local that lives in memory.
     pub fn local_addr(&mut self, id: LocalId) -> R<Option<Value>> {
         Ok(match self.locals[id.index()].clone() {
@@ -721,44 +735,28 @@ pub(crate) fn word(w: u64) -> ir::Type {
 
 /// Locals that some statement declares (`Decl`, or a range with `:=`).
 fn declared_locals(body: &[Stmt]) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
     fn visit(s: &Stmt, out: &mut HashSet<LocalId>) {
         match &s.kind {
             StmtKind::Decl(id) => {
                 out.insert(*id);
             }
-            StmtKind::Block(b) => b.iter().for_each(|s| visit(s, out)),
-            StmtKind::If(_, a, b) => a.iter().chain(b).for_each(|s| visit(s, out)),
-            StmtKind::For { post, body, .. } => {
-                body.iter().for_each(|s| visit(s, out));
-                if let Some(p) = post {
-                    visit(p, out);
-                }
-            }
             StmtKind::Range {
                 key,
                 value,
-                define,
-                body,
+                define: true,
                 ..
             } => {
-                if *define {
-                    for e in [key, value].into_iter().flatten() {
-                        if let gm_ir::ExprKind::Name(gm_ir::Var::Local(id)) = e.kind {
-                            out.insert(id);
-                        }
+                for e in [key, value].into_iter().flatten() {
+                    if let gm_ir::ExprKind::Name(gm_ir::Var::Local(id)) = e.kind {
+                        out.insert(id);
                     }
-                }
-                body.iter().for_each(|s| visit(s, out));
-            }
-            StmtKind::Switch { cases, .. } => {
-                for c in cases {
-                    c.body.iter().for_each(|s| visit(s, out));
                 }
             }
             _ => {}
         }
+        s.nested().into_iter().for_each(|s| visit(s, out));
     }
+    let mut out = HashSet::new();
     body.iter().for_each(|s| visit(s, &mut out));
     out
 }

@@ -81,6 +81,18 @@ pub struct TyInfo {
 }
 
 impl TyInfo {
+    /// A value of no bytes, held in no registers.
+    fn empty() -> TyInfo {
+        TyInfo {
+            size: 0,
+            align: 1,
+            kind: Kind::Other,
+            regs: Some(Vec::new()),
+            has_pointers: false,
+            mem_eq: true,
+        }
+    }
+
     pub fn is_regs(&self) -> bool {
         self.regs.is_some()
     }
@@ -291,14 +303,7 @@ impl Layouts {
                     mem_eq,
                 }
             }
-            Type::Named(_) | Type::Tuple(_) => TyInfo {
-                size: 0,
-                align: 1,
-                kind: Kind::Other,
-                regs: Some(Vec::new()),
-                has_pointers: false,
-                mem_eq: true,
-            },
+            Type::Named(_) | Type::Tuple(_) => TyInfo::empty(),
         }
     }
 
@@ -309,14 +314,7 @@ impl Layouts {
         // Valid Go types cannot contain themselves by value; the depth
         // limit only guards against a malformed table.
         let info = if depth > 200 {
-            TyInfo {
-                size: 0,
-                align: 1,
-                kind: Kind::Other,
-                regs: Some(Vec::new()),
-                has_pointers: false,
-                mem_eq: true,
-            }
+            TyInfo::empty()
         } else {
             self.compute(types, t, depth + 1)
         };

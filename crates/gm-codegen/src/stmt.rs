@@ -200,18 +200,9 @@ impl FnCx<'_, '_> {
             .collect::<R<Vec<Place>>>()?;
         let mut vals = Vec::with_capacity(rhs.len());
         for r in rhs {
-            let v = self.expr(r)?;
             // Memory values are copied before any store can change them.
-            let v = match v {
-                Val::Addr(a) => {
-                    let info = self.ty(r.ty);
-                    let t = self.temp(info.size);
-                    self.copy_mem(t, a, info.size, info.align);
-                    Val::Addr(t)
-                }
-                v => v,
-            };
-            vals.push(v);
+            let v = self.expr(r)?;
+            vals.push(self.copied(v, r.ty));
         }
         for (p, v) in places.iter().zip(&vals) {
             self.finish(p);
@@ -472,16 +463,7 @@ impl FnCx<'_, '_> {
         let tag = match tag {
             Some(t) => {
                 let v = self.expr(t)?;
-                let v = match v {
-                    Val::Addr(a) => {
-                        let info = self.ty(t.ty);
-                        let tmp = self.temp(info.size);
-                        self.copy_mem(tmp, a, info.size, info.align);
-                        Val::Addr(tmp)
-                    }
-                    v => v,
-                };
-                Some((t.ty, v))
+                Some((t.ty, self.copied(v, t.ty)))
             }
             None => None,
         };

@@ -415,6 +415,22 @@ macro_rules! direct_children {
     };
 }
 
+impl Stmt {
+    /// The statements directly nested in this one: a block's, both
+    /// branches of an `if`, a loop's post statement and body, every case
+    /// body of a switch.
+    pub fn nested(&self) -> Vec<&Stmt> {
+        match &self.kind {
+            StmtKind::Block(list) => list.iter().collect(),
+            StmtKind::If(_, a, b) => a.iter().chain(b).collect(),
+            StmtKind::For { post, body, .. } => post.as_deref().into_iter().chain(body).collect(),
+            StmtKind::Range { body, .. } => body.iter().collect(),
+            StmtKind::Switch { cases, .. } => cases.iter().flat_map(|c| &c.body).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl Expr {
     pub fn new(kind: ExprKind, ty: TypeId, span: Span) -> Expr {
         Expr { kind, ty, span }
