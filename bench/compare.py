@@ -9,8 +9,12 @@ same output (Go prints on stderr, gm on stdout).
 
     python3 bench/compare.py [--reps N] [FILES...]
 
-Prints a table (program, go s, gm s, gm/go) and the geometric mean of the
-ratios. Without a gm binary only Go is timed; without Go only gm is timed.
+Prints a table (program, go s, gm s, gm/go, and each side's peak resident
+set in MB, the largest over the repetitions, as wait4 reports it) and the
+geometric mean of the time ratios. `empty.gm` is the baseline: the last line
+names the programs whose peak RSS above gm's empty program exceeds Go's
+above Go's own. Without a gm binary only Go is timed; without Go only gm is
+timed.
 Exits non-zero when a program fails or the outputs differ.
 """
 
@@ -20,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -30,25 +35,37 @@ import common  # noqa: E402
 TIMEOUT = 300
 
 
-def timed(cmd, reps, stream):
-    """Run CMD REPS times; (min seconds, output of STREAM, error or None)."""
-    best, out = None, None
-    for _ in range(reps):
+def run_once(cmd):
+    """Run CMD; (seconds, exit status, stdout, stderr, peak RSS in KiB)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return None, None, f"timed out after {TIMEOUT}s"
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        timer = threading.Timer(TIMEOUT, proc.kill)
+        timer.start()
+        # wait4 reports this child's own peak resident set (KiB on Linux).
+        _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
         elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            return None, None, f"exit status {proc.returncode}: " + (err[0] if err else "")
-        text = (proc.stderr if stream == "stderr" else proc.stdout).decode("utf-8", "replace")
+        out.seek(0)
+        err.seek(0)
+        return elapsed, os.waitstatus_to_exitcode(status), out.read(), err.read(), usage.ru_maxrss
+
+
+def timed(cmd, reps, stream):
+    """Run CMD REPS times; (min seconds, max peak RSS KiB, output of STREAM, error or None)."""
+    best, peak, out = None, 0, None
+    for _ in range(reps):
+        elapsed, code, stdout, stderr, rss = run_once(cmd)
+        if code != 0:
+            err = stderr.decode("utf-8", "replace").strip().splitlines()
+            return None, None, None, f"exit status {code}: " + (err[0] if err else "")
+        text = (stderr if stream == "stderr" else stdout).decode("utf-8", "replace")
         if out is not None and text != out:
-            return None, None, "output differs between repetitions"
+            return None, None, None, "output differs between repetitions"
         out = text
         best = elapsed if best is None else min(best, elapsed)
-    return best, out, None
+        peak = max(peak, rss)
+    return best, peak, out, None
 
 
 def main():
@@ -73,7 +90,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="gm-bench-") as tmp:
         for path in files:
             name = path.stem
-            go_t = gm_t = None
+            go_t = gm_t = go_rss = gm_rss = None
             go_out = gm_out = None
             notes = []
             if go is not None:
@@ -84,11 +101,11 @@ def main():
                 if built.returncode != 0:
                     notes.append("go build failed: " + built.stderr.strip().splitlines()[-1])
                 else:
-                    go_t, go_out, err = timed([str(exe)], args.reps, "stderr")
+                    go_t, go_rss, go_out, err = timed([str(exe)], args.reps, "stderr")
                     if err:
                         notes.append("go: " + err)
             if gm is not None:
-                gm_t, gm_out, err = timed([gm, "run", str(path)], args.reps, "stdout")
+                gm_t, gm_rss, gm_out, err = timed([gm, "run", str(path)], args.reps, "stdout")
                 if err:
                     notes.append("gm: " + err)
             if go_out is not None and gm_out is not None and go_out != gm_out:
@@ -99,20 +116,33 @@ def main():
                 ratios.append(ratio)
             if notes:
                 failures += 1
-            rows.append((name, go_t, gm_t, ratio, notes))
+            rows.append((name, go_t, gm_t, ratio, go_rss, gm_rss, notes))
 
     def fmt(v, spec):
         return format(v, spec) if v is not None else "-"
 
+    def mb(kib):
+        return kib / 1024 if kib is not None else None
+
+    base = {r[0]: r for r in rows}.get("empty")
     width = max([len("program")] + [len(r[0]) for r in rows])
-    print(f"{'program':<{width}}  {'go s':>8}  {'gm s':>8}  {'gm/go':>7}")
-    for name, go_t, gm_t, ratio, notes in rows:
-        print(f"{name:<{width}}  {fmt(go_t, '8.3f'):>8}  {fmt(gm_t, '8.3f'):>8}  {fmt(ratio, '7.2f'):>7}")
+    print(f"{'program':<{width}}  {'go s':>8}  {'gm s':>8}  {'gm/go':>7}  {'go MB':>7}  {'gm MB':>7}")
+    over = []
+    for name, go_t, gm_t, ratio, go_rss, gm_rss, notes in rows:
+        print(
+            f"{name:<{width}}  {fmt(go_t, '8.3f'):>8}  {fmt(gm_t, '8.3f'):>8}  {fmt(ratio, '7.2f'):>7}"
+            f"  {fmt(mb(go_rss), '7.1f'):>7}  {fmt(mb(gm_rss), '7.1f'):>7}"
+        )
         for note in notes:
             print(f"{'':<{width}}  ! {note}")
+        if base and name != "empty" and None not in (go_rss, gm_rss, base[4], base[5]):
+            if gm_rss - base[5] > go_rss - base[4]:
+                over.append(name)
     if ratios:
         geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
         print(f"geometric mean of gm/go over {len(ratios)} programs: {geo:.2f}")
+    if base:
+        print("peak RSS above the empty program's, gm above Go: " + (", ".join(over) or "none"))
     sys.exit(1 if failures else 0)
 
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs gm-runtime's test binaries under valgrind memcheck: no invalid
 # reads/writes, no invalid frees (e.g. of a JIT-style stack bucket), no
-# definite or indirect leaks. Blocks the runtime deliberately keeps
-# ("retired" bucket arrays, descriptors the tests leak like the JIT does)
-# stay reachable and are not errors. "Possibly lost" blocks are shown but
-# not counted: std's hash tables and libtest's thread-locals are held by
-# interior pointers, which memcheck cannot tell from leaks.
+# definite or indirect leaks. Map and language memory is the collector's
+# (bdwgc's heap is not malloc'd, so memcheck tracks no leaks there); the
+# descriptors the tests leak like the JIT does stay reachable and are not
+# errors. "Possibly lost" blocks are shown but not counted: std's hash
+# tables and libtest's thread-locals are held by interior pointers, which
+# memcheck cannot tell from leaks.
 #
-# Strings and slices the language runtime (src/lang) allocates are never
-# freed, by design (no collector yet): valgrind.supp suppresses those leaks.
+# valgrind.supp suppresses the reports of the collector's conservative
+# marking, which reads uninitialised stack words by design; nothing else.
 #
 # Subset, to stay within about five minutes on a 2-core machine:
 #   * every test binary (layout, model, whitebox, panic, seed, unit tests),

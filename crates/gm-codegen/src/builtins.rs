@@ -53,14 +53,15 @@ impl FnCx<'_, '_> {
         let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
             return err("internal: make of a non-slice type");
         };
-        let esize = self.ty(elem).size;
+        let info = self.ty(elem);
         let l = self.index_val(len)?.v;
         let c = match cap {
             Some(c) => self.index_val(c)?.v,
             None => l,
         };
-        let es = self.b.ins().iconst(PTR, esize as i64);
-        let p = self.call_rt("makeslice", &[es, l, c])?[0];
+        let es = self.b.ins().iconst(PTR, info.size as i64);
+        let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
+        let p = self.call_rt("makeslice", &[es, l, c, scan])?[0];
         Ok(Val::Regs(vec![p, l, c]))
     }
 

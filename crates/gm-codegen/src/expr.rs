@@ -689,8 +689,8 @@ impl FnCx<'_, '_> {
         let n = items.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
         let info = self.ty(elem);
         let size = self.b.ins().iconst(PTR, (info.size * n) as i64);
-        let align = self.b.ins().iconst(PTR, info.align as i64);
-        let p = self.call_rt("newobject", &[size, align])?[0];
+        let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
+        let p = self.call_rt("newobject", &[size, scan])?[0];
         for (i, x) in items {
             let off = *i as i64 * info.size as i64;
             if off > i32::MAX as i64 {

@@ -316,8 +316,8 @@ impl<'a, 'p> FnCx<'a, 'p> {
 
     pub fn new_cell(&mut self, info: &TyInfo) -> Value {
         let size = self.b.ins().iconst(PTR, info.size as i64);
-        let align = self.b.ins().iconst(PTR, info.align as i64);
-        self.call_rt_known("newobject", &[size, align])[0]
+        let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
+        self.call_rt_known("newobject", &[size, scan])[0]
     }
 
     pub fn slot(&mut self, size: u64) -> StackSlot {

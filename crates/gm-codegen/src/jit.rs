@@ -40,7 +40,8 @@ pub struct Codegen<'p> {
 }
 
 /// Static memory the generated code addresses directly. Allocated from
-/// gm-runtime's allocator and never freed: it lives as long as the code.
+/// gm-runtime's allocator as never-collected blocks: it lives as long as
+/// the code.
 #[derive(Default)]
 pub struct Data {
     strings: HashMap<Vec<u8>, u64>,
@@ -58,7 +59,7 @@ impl Data {
         if let Some(&a) = self.strings.get(s) {
             return a;
         }
-        let p = gm_runtime::alloc::alloc_zeroed(s.len(), 1);
+        let p = gm_runtime::alloc::alloc_static(s.len(), false);
         // SAFETY: `p` is a fresh block of `s.len()` bytes.
         unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), p, s.len()) };
         self.strings.insert(s.to_vec(), p as u64);
@@ -143,7 +144,8 @@ impl<'p> Codegen<'p> {
         // Package variables: zeroed static storage.
         for (_, g) in prog.globals.iter() {
             let info = cg.layouts.get(&prog.types, g.ty);
-            let p = gm_runtime::alloc::alloc_zeroed(info.size as usize, info.align as usize);
+            // Never collected, and scanned: package variables are roots.
+            let p = gm_runtime::alloc::alloc_static(info.size as usize, info.has_pointers);
             cg.data.globals.push(p as u64);
         }
         Ok(cg)
@@ -325,7 +327,7 @@ impl<'p> Codegen<'p> {
                 size = size.max(self.layouts.get(&prog.types, v).size);
             }
         }
-        let p = gm_runtime::alloc::alloc_zeroed(size as usize, 8) as u64;
+        let p = gm_runtime::alloc::alloc_static(size as usize, false) as u64;
         self.data.map_zero = Some(p);
         p
     }

@@ -68,6 +68,9 @@ pub fn run(program: &Program, opts: &RunOptions) -> Result<i32, CodegenError> {
         .stack_size(stack::STACK_SIZE)
         .spawn(move || {
             stack::set_limit_here(stack::STACK_SIZE);
+            // The collector must scan this stack before generated code
+            // keeps its first pointer there.
+            gm_runtime::alloc::register_thread();
             for p in entries {
                 // SAFETY: each entry is a finalized function of the module,
                 // which outlives this thread (it is joined below), with the

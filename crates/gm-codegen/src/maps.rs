@@ -80,7 +80,9 @@ pub fn descriptor(cg: &mut Codegen<'_>, t: TypeId) -> R<u64> {
         return err("internal: type descriptor of a non-map type");
     };
     let key = key_type(cg, k);
+    let key_pointers = cg.layouts.get(&cg.prog.types, k).has_pointers;
     let elem = cg.layouts.get(&cg.prog.types, v);
-    let mt = MapType::new(key, elem.size as usize, elem.align as usize);
+    let mt = MapType::new(key, elem.size as usize, elem.align as usize)
+        .with_pointers(key_pointers, elem.has_pointers);
     Ok(Box::leak(Box::new(mt)) as *const MapType as u64)
 }

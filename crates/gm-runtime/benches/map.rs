@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 
 use divan::counter::ItemsCount;
 use divan::{Bencher, Divan};
-use gm_runtime::{Hiter, Hmap, KeyType, MapType, abi, testing};
+use gm_runtime::alloc::Root;
+use gm_runtime::{Hiter, Hmap, KeyType, MapType, abi};
 
 fn main() {
     Divan::from_args()
@@ -80,12 +81,13 @@ fn order(n: usize) -> Vec<usize> {
     v
 }
 
-/// Frees a gm map when dropped (outside the timed section).
-struct GmMap(&'static MapType, *mut Hmap);
-impl Drop for GmMap {
-    fn drop(&mut self) {
-        // SAFETY: the map is not used again.
-        unsafe { testing::free_map(self.0, self.1, true) };
+/// A gm map held by a benchmark's inputs, which live in memory the
+/// collector does not scan: the root keeps the map alive.
+struct GmMap(Root);
+
+impl GmMap {
+    fn h(&self) -> *mut Hmap {
+        self.0.get().cast()
     }
 }
 
@@ -145,7 +147,7 @@ fn gm_build<K: Key>(n: usize) -> GmMap {
         // SAFETY: a live map; the elem is written at once.
         unsafe { *(K::gm_assign(h, k) as *mut u64) = i as u64 };
     }
-    GmMap(K::gm_type(), h)
+    GmMap(Root::new(h.cast()))
 }
 
 fn std_build<K: Key + std::hash::Hash + Eq>(n: usize) -> HashMap<K, u64> {
@@ -179,7 +181,7 @@ fn gm_lookup<K: Key>(b: Bencher, len: Len, offset: usize) {
         for j in 0..BATCH {
             let k = keys[ord[(p + j) % ord.len()] + offset];
             // SAFETY: a live map.
-            let (e, ok) = unsafe { K::gm_get(m.1, k) };
+            let (e, ok) = unsafe { K::gm_get(m.h(), k) };
             // SAFETY: the elem pointer is valid until the next map call.
             found += ok as u64 + unsafe { *(e as *const u64) };
         }
@@ -219,8 +221,8 @@ fn gm_churn<K: Key>(b: Bencher, len: Len) {
         for _ in 0..BATCH {
             // SAFETY: a live map; the elem is written at once.
             unsafe {
-                K::gm_delete(m.1, keys[l]);
-                *(K::gm_assign(m.1, keys[(l + n) % keys.len()]) as *mut u64) = l as u64;
+                K::gm_delete(m.h(), keys[l]);
+                *(K::gm_assign(m.h(), keys[(l + n) % keys.len()]) as *mut u64) = l as u64;
             }
             l = (l + 1) % keys.len();
         }
@@ -249,7 +251,7 @@ fn gm_iterate<K: Key>(b: Bencher, len: Len) {
         let mut sum = 0u64;
         // SAFETY: a live map and a zeroed iterator.
         unsafe {
-            abi::mapiterinit(K::gm_type(), m.1, &mut it);
+            abi::mapiterinit(K::gm_type(), m.h(), &mut it);
             while !it.key.is_null() {
                 sum = sum.wrapping_add(*(it.elem as *const u64));
                 abi::mapiternext(&mut it);

@@ -484,12 +484,12 @@ pub extern "C" fn rand32() -> u32 {
 }
 
 /// Zeroed heap memory for generated code (Go: `runtime.newobject`), from
-/// the runtime's allocator.
-pub extern "C" fn newobject(size: i64, align: i64) -> *mut u8 {
+/// the collector; scanned when the type holds pointers.
+pub extern "C" fn newobject(size: i64, has_pointers: bool) -> *mut u8 {
     if size < 0 {
         panic::fatal(panic::msg::OUT_OF_MEMORY);
     }
-    alloc::alloc_zeroed(size as usize, align.max(1) as usize)
+    alloc::alloc(size as usize, has_pointers)
 }
 
 // ---- print builtins ---------------------------------------------------------
@@ -581,7 +581,7 @@ runtime_symbols! {
     mapiternext: fn(*mut Hiter);
     mapclear: fn(*const MapType, *mut Hmap);
     rand32: fn() -> u32;
-    newobject: fn(i64, i64) -> *mut u8;
+    newobject: fn(i64, bool) -> *mut u8;
     printint: fn(i64);
     printuint: fn(u64);
     printfloat: fn(f64);
@@ -603,7 +603,7 @@ runtime_symbols! {
     slicerunetostring: fn(*const i32, i64, *mut GoString);
     decoderune: fn(*const u8, i64, i64, *mut i32) -> i64;
     growslice: fn(*const u8, i64, i64, i64, i64, bool, *mut GoSlice);
-    makeslice: fn(i64, i64, i64) -> *mut u8;
+    makeslice: fn(i64, i64, i64, bool) -> *mut u8;
     panic_index: fn(i64, i64) -> !;
     panic_index_u: fn(i64, i64) -> !;
     panic_slice_alen: fn(i64, i64) -> !;

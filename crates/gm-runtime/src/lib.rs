@@ -39,14 +39,13 @@
 //! 5. An iterator (`Hiter`) is zeroed before `mapiterinit` and used only
 //!    while its map is alive.
 //!
-//! Memory: there is no collector yet. The runtime frees what Go's runtime
-//! would stop referencing at a well-defined point (old bucket arrays when a
-//! grow finishes, overflow buckets on `clear`, indirect key/elem storage on
-//! delete) unless an iterator might still reach it; such blocks are *retired*
-//! in [`alloc`] instead (kept reachable for a future collector). It never
-//! frees memory it did not allocate, such as a JIT stack bucket. Headers and
-//! bucket arrays of live maps are never freed, since nothing tells the
-//! runtime when a map dies.
+//! Memory is the bdwgc collector's ([`alloc`]): nothing is freed
+//! explicitly. The map drops its references where Go's does (old bucket
+//! arrays when a grow finishes, overflow buckets on `clear`, deleted slots'
+//! indirect storage), and whatever an iterator still walks stays alive
+//! because the iterator points at it. Buckets whose keys and elems hold no
+//! pointers are noscan memory; their overflow buckets are kept alive
+//! through the lists in `mapextra`, as in Go.
 //!
 //! Go-level errors never unwind: [`panic`](mod@panic) prints Go's text, flushes the
 //! buffered stdout of [`print`](mod@print) first, and exits with status 2.

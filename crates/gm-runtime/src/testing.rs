@@ -1,20 +1,18 @@
 //! Introspection for tests (Go: `runtime/export_test.go`): map statistics,
-//! a full invariant check, slot dumps, and `free_map`, which releases
-//! everything the runtime allocated for a map so leak checkers stay quiet.
+//! a full invariant check, and slot dumps.
 //!
 //! Not for generated code. All functions take the same pointers as the
 //! entry points and require the crate's ABI invariants.
 
 use std::fmt::Write as _;
 
-use crate::alloc;
 use crate::map::access::find;
 use crate::map::alg::{Slow, hash_key, key_equal, map_seed};
 use crate::map::hmap::{
     bucket_array_len, bucket_at, deref_slot, elem_slot, evacuated, key_at, key_slot, overflow, top,
 };
 use crate::map::{
-    BUCKET_CNT, EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, EVACUATED_X, HASH_WRITING, HMAP_SIZE, Hmap,
+    BUCKET_CNT, EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, EVACUATED_X, HASH_WRITING, Hmap,
     MIN_TOP_HASH, MapType, bucket_mask, bucket_shift, tophash,
 };
 
@@ -35,8 +33,6 @@ pub struct MapStats {
     pub preallocated_overflow_used: usize,
     /// Buckets in the old array (0 unless growing).
     pub old_buckets: usize,
-    /// Whether the runtime owns (and may free) the current bucket array.
-    pub owns_buckets: bool,
 }
 
 fn prealloc_range(t: &MapType, array: *mut u8, b: u8) -> (usize, usize) {
@@ -64,7 +60,6 @@ pub unsafe fn stats(t: &MapType, h: *const Hmap) -> MapStats {
         same_size_grow: h.same_size_grow(),
         nevacuate: h.nevacuate,
         old_buckets: if h.growing() { h.noldbuckets() } else { 0 },
-        owns_buckets: alloc::owns_bucket_array(h.buckets),
         ..MapStats::default()
     };
     if h.buckets.is_null() {
@@ -209,9 +204,11 @@ unsafe fn check_map(t: &MapType, h: &Hmap, s: &MapStats) -> Result<(), String> {
         let listed = if h.extra.is_null() {
             0
         } else {
-            (*h.extra).overflow.len()
+            list_len((*h.extra).overflow)
         };
-        if listed != own_overflow {
+        // Only noscan buckets list their overflow buckets (Go's mapextra).
+        let expected = if t.bucket_pointers() { 0 } else { own_overflow };
+        if listed != expected {
             return Err(format!(
                 "{listed} overflow buckets listed, {own_overflow} chained"
             ));
@@ -284,14 +281,15 @@ unsafe fn check_map(t: &MapType, h: &Hmap, s: &MapStats) -> Result<(), String> {
             let listed = if h.extra.is_null() {
                 0
             } else {
-                (*h.extra).oldoverflow.len()
+                list_len((*h.extra).oldoverflow)
             };
-            if listed != old_own {
+            let expected = if t.bucket_pointers() { 0 } else { old_own };
+            if listed != expected {
                 return Err(format!(
                     "{listed} old overflow buckets listed, {old_own} chained"
                 ));
             }
-        } else if !h.extra.is_null() && !(*h.extra).oldoverflow.is_empty() {
+        } else if !h.extra.is_null() && list_len((*h.extra).oldoverflow) != 0 {
             return Err("old overflow buckets listed while not growing".into());
         }
     }
@@ -299,6 +297,15 @@ unsafe fn check_map(t: &MapType, h: &Hmap, s: &MapStats) -> Result<(), String> {
         return Err(format!("count {} but {live} live slots", h.count));
     }
     Ok(())
+}
+
+/// The length of an overflow list (null is empty).
+///
+/// # Safety
+/// `l` is null or a live list.
+unsafe fn list_len(l: *const crate::map::hmap::OverflowList) -> usize {
+    // SAFETY: forwarded.
+    unsafe { l.as_ref() }.map_or(0, |l| l.len())
 }
 
 /// One live slot: right bucket, right tophash, found by lookup right here.
@@ -384,59 +391,6 @@ unsafe fn each_live(t: &MapType, array: *mut u8, n: usize, f: &mut impl FnMut(*m
                 }
                 b = overflow(t, b);
             }
-        }
-    }
-}
-
-/// Releases everything the runtime allocated for `h`: indirect storage of
-/// live entries, overflow buckets, bucket arrays it owns, `extra`, and the
-/// header itself when `free_header` (headers from `makemap_small` /
-/// `makemap(…, null)`). Memory it does not own (a stack header or bucket)
-/// is left alone, and retired blocks stay retired. `h` is dead afterwards.
-///
-/// # Safety
-/// ABI invariants 1 and 2; nothing uses `h` (or an iterator on it) again.
-pub unsafe fn free_map(t: &MapType, h: *mut Hmap, free_header: bool) {
-    // SAFETY: forwarded.
-    let Some(hr) = (unsafe { h.as_mut() }) else {
-        return;
-    };
-    // SAFETY: (whole block) arrays, chains and lists belong to this map.
-    unsafe {
-        let mut storage: Vec<(*mut u8, usize, usize)> = Vec::new();
-        for_each_entry(t, h, |k, e| {
-            if t.indirect_key() {
-                storage.push((k, t.key().size, t.key().align));
-            }
-            if t.indirect_elem() {
-                storage.push((e, t.elem_size(), t.elem_align()));
-            }
-        });
-        for (p, size, align) in storage {
-            alloc::free(p, size, align);
-        }
-        if !hr.extra.is_null() {
-            let e = &mut *hr.extra;
-            for &ovf in e.overflow.as_slice().iter().chain(e.oldoverflow.as_slice()) {
-                alloc::free(ovf, t.bucket_size(), alloc::BUCKET_ALIGN);
-            }
-            e.overflow.clear();
-            e.oldoverflow.clear();
-            std::ptr::drop_in_place(hr.extra);
-            alloc::free(
-                hr.extra as *mut u8,
-                size_of::<crate::map::MapExtra>(),
-                align_of::<crate::map::MapExtra>(),
-            );
-            hr.extra = std::ptr::null_mut();
-        }
-        alloc::free_bucket_array(hr.buckets);
-        alloc::free_bucket_array(hr.oldbuckets);
-        hr.buckets = std::ptr::null_mut();
-        hr.oldbuckets = std::ptr::null_mut();
-        hr.count = 0;
-        if free_header {
-            alloc::free(h as *mut u8, HMAP_SIZE, align_of::<Hmap>());
         }
     }
 }

@@ -8,7 +8,6 @@ use std::ptr;
 use gm_runtime::abi::{self, AbiType};
 use gm_runtime::map::maptype::{INDIRECT_ELEM, INDIRECT_KEY, NEED_KEY_UPDATE, REFLEXIVE_KEY};
 use gm_runtime::print::{fmt_float, fmt_hex, fmt_int, fmt_uint, format_float};
-use gm_runtime::testing;
 use gm_runtime::{
     HITER_SIZE, HMAP_BUCKETS_OFFSET, HMAP_COUNT_OFFSET, HMAP_HASH0_OFFSET, HMAP_SIZE, Hiter, Hmap,
     KeyAlg, KeyPart, KeyType, MapType, SYMBOLS,
@@ -134,7 +133,6 @@ fn makemap_hint_to_b() {
             let h = abi::makemap(&t, hint, ptr::null_mut());
             assert_eq!((*h).b, b, "hint {hint}");
             assert_eq!((*h).buckets.is_null(), b == 0, "hint {hint}");
-            testing::free_map(&t, h, true);
         }
     }
     // B >= 4 arrays carry preallocated overflow buckets (rounded up to Go's
@@ -144,7 +142,6 @@ fn makemap_hint_to_b() {
         let h = abi::makemap(&t, 53, ptr::null_mut());
         assert!(!(*h).extra.is_null());
         assert_eq!(gm_runtime::map::hmap::bucket_array_len(&t, 4), 18);
-        testing::free_map(&t, h, true);
     }
 }
 
@@ -167,8 +164,6 @@ fn insert_thresholds_from_empty_map() {
         }
     }
     assert_eq!(seen, [(9, 1), (14, 2), (27, 3), (53, 4), (105, 5)]);
-    // SAFETY: valid map, not used again.
-    unsafe { testing::free_map(&t, h, true) };
 }
 
 #[test]

@@ -16,7 +16,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use common::*;
-use gm_runtime::{abi, testing};
+use gm_runtime::abi;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -237,7 +237,7 @@ fn run<S: Shape>(birth: Birth, ops: &[Op]) -> Result<(), TestCaseError> {
     let t = S::map_type();
     let mut stack = StackMap::new();
     // SAFETY: a valid descriptor; `stack` outlives the map.
-    let (h, heap) = unsafe { make(t, birth, &mut stack) };
+    let (h, _) = unsafe { make(t, birth, &mut stack) };
     let mut r = Run::<S> {
         h,
         model: HashMap::new(),
@@ -265,8 +265,6 @@ fn run<S: Shape>(birth: Birth, ops: &[Op]) -> Result<(), TestCaseError> {
         // SAFETY: a present entry.
         prop_assert_eq!(unsafe { read_elem(e, S::ELEM) }, r.model[&k]);
     }
-    // SAFETY: the map is not used again; a stack header is not freed.
-    unsafe { testing::free_map(t, r.h, heap) };
     Ok(())
 }
 
@@ -408,8 +406,6 @@ fn run_float(ops: &[FOp]) -> Result<(), TestCaseError> {
             prop_assert_eq!(len(h), (m.map.len() + m.nans.len()) as i64);
         }
     }
-    // SAFETY: not used again.
-    unsafe { testing::free_map(t, h, true) };
     Ok(())
 }
 

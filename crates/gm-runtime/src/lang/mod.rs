@@ -67,8 +67,8 @@ pub fn new_string(b: &[u8]) -> GoString {
     if b.is_empty() {
         return GoString::EMPTY;
     }
-    let p = crate::alloc::alloc_zeroed(b.len(), 1);
-    // SAFETY: `p` is a fresh block of `b.len()` bytes.
+    let p = crate::alloc::alloc_noscan_uninit(b.len());
+    // SAFETY: `p` is a fresh block of `b.len()` bytes, all written here.
     unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, b.len()) };
     GoString {
         ptr: p,

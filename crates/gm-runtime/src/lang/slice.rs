@@ -67,7 +67,7 @@ pub unsafe extern "C" fn growslice(
     }
     let elem = elem_size.max(0) as u64;
     if elem == 0 {
-        let p = alloc::alloc_zeroed(0, 1);
+        let p = alloc::alloc(0, false);
         // SAFETY: `out` is writable.
         unsafe {
             out.write(GoSlice {
@@ -81,7 +81,7 @@ pub unsafe extern "C" fn growslice(
     let Some((cap, bytes)) = grown_cap(new_len, old_cap, elem, !has_pointers) else {
         runtime_error_msg("growslice: len out of range");
     };
-    let p = alloc::alloc_zeroed(bytes as usize, 8);
+    let p = alloc::alloc(bytes as usize, has_pointers);
     let old_len = (new_len - num).max(0) as usize;
     if old_len > 0 && !old.is_null() {
         // SAFETY: the old array holds `old_len` elements; `p` is a fresh
@@ -99,8 +99,9 @@ pub unsafe extern "C" fn growslice(
 }
 
 /// Go: `runtime.makeslice`: zeroed memory for `cap` elements of
-/// `elem_size` bytes, after Go's checks (`len` is checked first).
-pub extern "C" fn makeslice(elem_size: i64, len: i64, cap: i64) -> *mut u8 {
+/// `elem_size` bytes, after Go's checks (`len` is checked first); scanned
+/// by the collector when the elements hold pointers.
+pub extern "C" fn makeslice(elem_size: i64, len: i64, cap: i64, has_pointers: bool) -> *mut u8 {
     let elem = elem_size.max(0) as u64;
     let fits = |n: i64| n >= 0 && (n as u64).checked_mul(elem).is_some_and(|b| b <= MAX_ALLOC);
     if !fits(cap) || len > cap {
@@ -109,7 +110,7 @@ pub extern "C" fn makeslice(elem_size: i64, len: i64, cap: i64) -> *mut u8 {
         }
         runtime_error_msg("makeslice: cap out of range");
     }
-    alloc::alloc_zeroed((cap as u64 * elem) as usize, 8)
+    alloc::alloc((cap as u64 * elem) as usize, has_pointers)
 }
 
 #[cfg(test)]
@@ -167,6 +168,6 @@ mod tests {
         // SAFETY: the new array holds 6 elements.
         let v = unsafe { std::slice::from_raw_parts(out.ptr as *const i64, 6) };
         assert_eq!(v, [1, 2, 3, 0, 0, 0]);
-        assert!(!makeslice(8, 2, 5).is_null());
+        assert!(!makeslice(8, 2, 5, false).is_null());
     }
 }

@@ -9,11 +9,6 @@ use crate::size_class::roundupsize;
 /// Go: `runtime.concatstrings`: the concatenation of `n` strings stored
 /// as consecutive `GoString`s at `parts`, written to `out`.
 ///
-/// Without a collector, `s += x` in a loop would keep every intermediate
-/// string. So a long result gets spare room once it is seen to grow, and a
-/// later concatenation starting with exactly that string writes into the
-/// room instead of copying (see `FRONTIERS`).
-///
 /// # Safety
 /// `parts` points to `n` readable `GoString`s with valid bytes; `out` is
 /// writable.
@@ -26,99 +21,26 @@ pub unsafe extern "C" fn concatstrings(parts: *const GoString, n: i64, out: *mut
     let result = match (non_empty.next(), non_empty.next()) {
         (None, _) => GoString::EMPTY,
         (Some(only), None) => *only,
-        // SAFETY: forwarded.
-        _ => unsafe { concat_parts(parts, total) },
+        _ => {
+            let p = alloc::alloc_noscan_uninit(total);
+            let mut at = 0;
+            for s in parts {
+                // SAFETY: each part is a valid string and `p` has room for
+                // all of them; every byte of `p` is written.
+                unsafe {
+                    let b = s.bytes();
+                    std::ptr::copy_nonoverlapping(b.as_ptr(), p.add(at), b.len());
+                }
+                at += s.len.max(0) as usize;
+            }
+            GoString {
+                ptr: p,
+                len: total as i64,
+            }
+        }
     };
     // SAFETY: `out` is writable.
     unsafe { out.write(result) };
-}
-
-/// Strings shorter than this are always copied: keeping them short of
-/// their buffer's end costs more bookkeeping than it saves.
-const GROWABLE_MIN: usize = 64;
-
-/// Concatenates at least two non-empty parts of `total` bytes.
-///
-/// # Safety
-/// The parts are valid strings.
-unsafe fn concat_parts(parts: &[GoString], total: usize) -> GoString {
-    let first = parts[0];
-    let first_len = first.len.max(0) as usize;
-    let first_end = first.ptr as usize + first_len;
-    let rest = &parts[1..];
-    let room = (first_len > 0).then(|| frontier_room(first_end)).flatten();
-    if let Some(limit) = room
-        && limit - first_end >= total - first_len
-    {
-        // SAFETY: the bytes from `first_end` to `limit` belong to the
-        // buffer `first` ends in and no string covers them (the frontier
-        // rule), so writing there changes no existing string.
-        unsafe { copy_parts(rest, first_end as *mut u8) };
-        move_frontier(first_end, first_end + (total - first_len), limit);
-        return GoString {
-            ptr: first.ptr,
-            len: total as i64,
-        };
-    }
-    // A string that grew before grows again: give it room to double.
-    let capacity = if room.is_some() {
-        total.saturating_mul(2)
-    } else {
-        total
-    };
-    let p = alloc::alloc_zeroed(capacity, 1);
-    // SAFETY: `p` has room for all the parts.
-    unsafe { copy_parts(parts, p) };
-    if total >= GROWABLE_MIN {
-        set_frontier(p as usize + total, p as usize + capacity);
-    }
-    GoString {
-        ptr: p,
-        len: total as i64,
-    }
-}
-
-/// Copies the parts one after another to `dst`.
-///
-/// # Safety
-/// The parts are valid strings and `dst` has room for all of them.
-unsafe fn copy_parts(parts: &[GoString], dst: *mut u8) {
-    let mut at = 0;
-    for s in parts {
-        // SAFETY: per the contract.
-        unsafe {
-            let b = s.bytes();
-            std::ptr::copy_nonoverlapping(b.as_ptr(), dst.add(at), b.len());
-        }
-        at += s.len.max(0) as usize;
-    }
-}
-
-thread_local! {
-    /// The frontiers of concatenation buffers: for each buffer, the address
-    /// just past the bytes handed out so far, mapped to the buffer's end.
-    /// The string ending exactly at a frontier may be extended in place;
-    /// strings are immutable and none covers the bytes past the frontier.
-    /// Generated code runs on one thread, so the table is that thread's.
-    static FRONTIERS: std::cell::RefCell<std::collections::HashMap<usize, usize>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-/// The end of the buffer whose frontier is at `end`, if any.
-fn frontier_room(end: usize) -> Option<usize> {
-    FRONTIERS.with(|f| f.borrow().get(&end).copied())
-}
-
-fn set_frontier(end: usize, limit: usize) {
-    FRONTIERS.with(|f| f.borrow_mut().insert(end, limit));
-}
-
-fn move_frontier(from: usize, to: usize, limit: usize) {
-    FRONTIERS.with(|f| {
-        let mut f = f.borrow_mut();
-        f.remove(&from);
-        f.insert(to, limit);
-    });
 }
 
 /// Go: `runtime.cmpstring`: -1, 0 or 1 as `a` sorts before, equal to or
@@ -183,7 +105,7 @@ fn slice_of<T: Copy>(items: &[T], buf: u8) -> GoSlice {
         conv_buf::TEMP if items.len() <= TMP_BUF_LEN => TMP_BUF_LEN,
         _ => roundupsize(std::mem::size_of_val(items), true) / size,
     };
-    let dst = alloc::alloc_zeroed(cap * size, std::mem::align_of::<T>());
+    let dst = alloc::alloc(cap * size, false);
     // SAFETY: `dst` has room for `cap >= items.len()` elements of `T`.
     unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), dst.cast::<T>(), items.len()) };
     GoSlice {
@@ -317,44 +239,23 @@ mod tests {
     }
 
     #[test]
-    fn a_growing_string_is_extended_in_place() {
-        let long = "x".repeat(GROWABLE_MIN);
-        let a = concat(&[gs(&long), gs("1")]);
-        let b = concat(&[a, gs("2")]);
-        // `b` got room to grow; `c` and `d` use it.
-        let c = concat(&[b, gs("3")]);
-        let d = concat(&[c, gs("45")]);
-        assert_eq!(c.ptr, b.ptr);
-        assert_eq!(d.ptr, b.ptr);
-        assert_eq!(text(d), format!("{long}12345"));
-        assert_eq!(text(c), format!("{long}123"));
-    }
-
-    #[test]
-    fn only_the_string_at_the_frontier_grows_in_place() {
-        let long = "y".repeat(GROWABLE_MIN);
-        let a = concat(&[gs(&long), gs("1")]);
-        let s = concat(&[a, gs("2")]);
-        // Two strings share `s`'s end: the first to grow takes the room,
-        // the other is copied, and neither sees the other's bytes.
-        let t = concat(&[s, gs("t")]);
-        let u = concat(&[s, gs("u")]);
-        assert_eq!(t.ptr, s.ptr);
-        assert_ne!(u.ptr, s.ptr);
-        assert_eq!(text(t), format!("{long}12t"));
-        assert_eq!(text(u), format!("{long}12u"));
-        assert_eq!(text(s), format!("{long}12"));
-        // A suffix ending at the frontier may grow in place too.
-        let tail = GoString {
-            ptr: t.ptr.wrapping_add(1),
-            len: t.len - 1,
-        };
-        let v = concat(&[tail, gs("v"), gs(&long)]);
-        assert_eq!(text(v), format!("{}12tv{long}", &long[1..]));
-        assert_eq!(text(t), format!("{long}12t"));
-        // Appending a string to itself reads only bytes before the frontier.
-        let w = concat(&[v, v]);
-        assert_eq!(text(w), text(v).repeat(2));
+    fn concatenations_survive_collections() {
+        // Each result is a fresh collected block; earlier ones stay intact
+        // while referenced (from this stack, which the collector scans;
+        // a Vec's buffer would not be), through forced collections.
+        let mut kept = [GoString::EMPTY; 4];
+        let mut s = concat(&[gs("a"), gs("b")]);
+        for i in 0..200 {
+            s = concat(&[s, gs("x")]);
+            if i % 50 == 0 {
+                crate::alloc::collect();
+                kept[i / 50] = concat(&[s, gs("!")]);
+            }
+        }
+        assert_eq!(text(s), format!("ab{}", "x".repeat(200)));
+        for (n, k) in kept.into_iter().enumerate() {
+            assert_eq!(text(k), format!("ab{}!", "x".repeat(n * 50 + 1)));
+        }
     }
 
     fn cmp(a: &str, b: &str) -> i64 {

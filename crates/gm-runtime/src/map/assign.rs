@@ -109,7 +109,7 @@ pub unsafe fn mapassign<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) -> *
             };
             let kslot_ptr = key_slot(ib, kslot::<K>(t), i);
             let kdst = if indirect_key::<K>(t) {
-                let kmem = alloc::alloc_zeroed(t.key().size, t.key().align);
+                let kmem = alloc::alloc(t.key().size, t.key_pointers);
                 set_slot_ptr(kslot_ptr, kmem);
                 kmem
             } else {
@@ -117,7 +117,7 @@ pub unsafe fn mapassign<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) -> *
             };
             let eslot = elem_slot(t, ib, i);
             if t.indirect_elem() {
-                set_slot_ptr(eslot, alloc::alloc_zeroed(t.elem_size(), t.elem_align()));
+                set_slot_ptr(eslot, alloc::alloc(t.elem_size(), t.elem_pointers));
             }
             K::store(t, kdst, key);
             set_top(ib, i, top);

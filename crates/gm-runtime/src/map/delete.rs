@@ -6,40 +6,13 @@ use std::ptr;
 use super::alg::{KeyKind, map_seed};
 use super::grow::grow_work;
 use super::hmap::{
-    Hmap, bucket_at, deref_slot, elem_slot, first_slot, has_empty_rest, indirect_key, key_at,
-    key_slot, kslot, match_top, overflow, set_slot_ptr, set_top, top, tops,
+    Hmap, bucket_at, elem_slot, first_slot, has_empty_rest, indirect_key, key_at, key_slot, kslot,
+    match_top, overflow, set_slot_ptr, set_top, top, tops,
 };
-use super::maptype::{KeyRepr, MapType};
-use super::{
-    BUCKET_CNT, EMPTY_ONE, EMPTY_REST, HASH_WRITING, OLD_ITERATOR, RETIRED_SNAPSHOT, bucket_mask,
-    tophash,
-};
-use crate::alloc;
+use super::maptype::MapType;
+use super::{BUCKET_CNT, EMPTY_ONE, EMPTY_REST, HASH_WRITING, bucket_mask, tophash};
 use crate::panic::{fatal, msg};
 use crate::rand;
-
-/// Whether indirect key/elem storage that the live map no longer references
-/// can be freed: no iterator may walk an old or retired array that still
-/// holds a copy of its pointer.
-#[inline]
-pub(crate) fn storage_reclaimable(h: &Hmap) -> bool {
-    h.flags & (OLD_ITERATOR | RETIRED_SNAPSHOT) == 0
-}
-
-/// Frees (or, if an iterator might still read it, retires) a block of
-/// indirect key or elem storage.
-///
-/// # Safety
-/// `p` came from `alloc_zeroed(size, align)` and the live map no longer
-/// references it.
-pub(crate) unsafe fn drop_storage(h: &Hmap, p: *mut u8, size: usize, align: usize) {
-    if storage_reclaimable(h) {
-        // SAFETY: forwarded; no old array holds a copy (see above).
-        unsafe { alloc::free(p, size, align) }
-    } else {
-        alloc::retire(p, size);
-    }
-}
 
 /// Go: `mapdelete`. A nil or empty map, or a missing key, is a no-op.
 ///
@@ -80,7 +53,7 @@ pub unsafe fn mapdelete<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) {
                 if !K::equal(t, key, key_at::<K>(t, b, i)) {
                     continue;
                 }
-                remove_slot::<K>(t, h, b, i);
+                remove_slot::<K>(t, b, i);
                 mark_empty(t, b_orig, b, i);
                 h.count -= 1;
                 if h.count == 0 {
@@ -106,28 +79,25 @@ pub unsafe fn mapdelete<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) {
     h.flags &= !HASH_WRITING;
 }
 
-/// Clears the key and elem of a found slot: indirect storage is released
-/// and the slot nulled; an inline elem is zeroed, since a later insert into
-/// this slot hands it out as a fresh zero value. Inline keys are left as
-/// they are (no collector needs them cleared), except that a string key
-/// drops its data pointer as Go's `_faststr` delete does.
+/// Clears the key and elem of a found slot, as Go does: an indirect slot
+/// drops its pointer, an inline key holding pointers and every inline elem
+/// are zeroed (a later insert into this slot hands the elem out as a fresh
+/// zero value), so the collector keeps nothing alive through the slot.
 ///
 /// # Safety
-/// `b` is a bucket of `h` and slot `i` holds a live entry.
-unsafe fn remove_slot<K: KeyKind>(t: &MapType, h: &Hmap, b: *mut u8, i: usize) {
-    // SAFETY: (whole body) slot `i` of `b` is live, so its slots and any
-    // indirect storage are valid.
+/// `b` is a bucket of `t` and slot `i` holds a live entry.
+unsafe fn remove_slot<K: KeyKind>(t: &MapType, b: *mut u8, i: usize) {
+    // SAFETY: (whole body) slot `i` of `b` is live, so its slots are valid.
     unsafe {
-        let k = key_slot(b, kslot::<K>(t), i);
+        let ks = kslot::<K>(t);
+        let k = key_slot(b, ks, i);
         if indirect_key::<K>(t) {
-            drop_storage(h, deref_slot(k), t.key().size, t.key().align);
             set_slot_ptr(k, ptr::null_mut());
-        } else if matches!(t.repr, KeyRepr::Str) {
-            set_slot_ptr(k, ptr::null_mut());
+        } else if t.key_pointers {
+            ptr::write_bytes(k, 0, ks);
         }
         let e = elem_slot(t, b, i);
         if t.indirect_elem() {
-            drop_storage(h, deref_slot(e), t.elem_size(), t.elem_align());
             set_slot_ptr(e, ptr::null_mut());
         } else {
             ptr::write_bytes(e, 0, t.elem_slot);

@@ -10,10 +10,9 @@ use super::hmap::{
 };
 use super::maptype::MapType;
 use super::{
-    BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X, ITERATOR, MIN_TOP_HASH, OLD_ITERATOR,
-    RETIRED_SNAPSHOT, SAME_SIZE_GROW, is_empty, over_load_factor, tophash,
+    BUCKET_CNT, DATA_OFFSET, EVACUATED_EMPTY, EVACUATED_X, ITERATOR, MIN_TOP_HASH, OLD_ITERATOR,
+    SAME_SIZE_GROW, is_empty, over_load_factor, tophash,
 };
-use crate::alloc;
 use crate::panic::{fatal, msg};
 
 /// Go: `runtime.hashGrow`: starts doubling (or, when the map is only
@@ -47,11 +46,14 @@ pub unsafe fn hash_grow(t: &MapType, h: &mut Hmap) {
     if !h.extra.is_null() || !next_overflow.is_null() {
         // SAFETY: `h` is valid.
         let e = unsafe { extra(h) };
-        if !e.oldoverflow.is_empty() {
-            fatal("oldoverflow is not nil");
+        if !e.overflow.is_null() {
+            if !e.oldoverflow.is_null() {
+                fatal("oldoverflow is not nil");
+            }
+            // The overflow buckets of the current array become the old ones.
+            e.oldoverflow = e.overflow;
+            e.overflow = ptr::null_mut();
         }
-        // The overflow buckets of the current array become the old ones.
-        e.oldoverflow = std::mem::take(&mut e.overflow);
         e.next_overflow = next_overflow;
     }
 }
@@ -153,9 +155,14 @@ pub unsafe fn evacuate<K: KeyKind>(t: &MapType, h: &mut Hmap, oldbucket: usize) 
                 }
                 b = overflow(t, b);
             }
-            // Go clears the old keys and elems here for its collector; with
-            // no collector the stale copies are harmless: no reader follows
-            // an evacuated slot of an array no iterator can reach.
+            // Unlink the chain and drop the stale copies, so the collector
+            // does not keep what they point to; tophashes keep the
+            // evacuation marks. An iterator on the old array still needs
+            // them, and noscan buckets are not scanned anyway.
+            if h.flags & OLD_ITERATOR == 0 && t.bucket_pointers {
+                let first = bucket_at(t, h.oldbuckets, oldbucket);
+                ptr::write_bytes(first.add(DATA_OFFSET), 0, t.bucket_size - DATA_OFFSET);
+            }
         }
         if oldbucket == h.nevacuate {
             advance_evacuation_mark(t, h, newbit);
@@ -178,63 +185,25 @@ unsafe fn advance_evacuation_mark(t: &MapType, h: &mut Hmap, newbit: usize) {
     }
     if h.nevacuate == newbit {
         // SAFETY: every old bucket is evacuated.
-        unsafe { finish_grow(t, h) };
+        unsafe { finish_grow(h) };
     }
 }
 
-/// Drops the old array and its overflow buckets once growth is complete:
-/// freed, or retired if an iterator may still walk them.
+/// Drops the old array and its overflow list once growth is complete; an
+/// iterator still walking them keeps them alive itself.
 ///
 /// # Safety
 /// `h` is a valid map whose old buckets are all evacuated.
-unsafe fn finish_grow(t: &MapType, h: &mut Hmap) {
-    let old = h.oldbuckets;
+unsafe fn finish_grow(h: &mut Hmap) {
+    if h.flags & OLD_ITERATOR == 0 {
+        // SAFETY: no iterator walks the old array, and the map no longer
+        // reads it: every bucket is evacuated.
+        unsafe { crate::alloc::free_unreachable(h.oldbuckets) };
+    }
     h.oldbuckets = ptr::null_mut();
-    let keep = h.flags & OLD_ITERATOR != 0;
-    if keep {
-        h.flags |= RETIRED_SNAPSHOT;
+    // SAFETY: `extra` is null or ours.
+    if let Some(e) = unsafe { h.extra.as_mut() } {
+        e.oldoverflow = ptr::null_mut();
     }
-    // SAFETY: nothing but a possible iterator refers to the old array.
-    unsafe { release_array(t, h, old, keep, true) };
     h.flags &= !SAME_SIZE_GROW;
-}
-
-/// Frees or retires a bucket array (if this runtime allocated it) and, when
-/// `old` is true, the overflow buckets listed in `extra.oldoverflow`
-/// (else those in `extra.overflow`).
-///
-/// # Safety
-/// Neither the map nor (unless `keep`) any iterator uses them again.
-pub(crate) unsafe fn release_array(
-    t: &MapType,
-    h: &mut Hmap,
-    array: *mut u8,
-    keep: bool,
-    old: bool,
-) {
-    if keep {
-        alloc::retire_bucket_array(array);
-    } else {
-        // SAFETY: forwarded.
-        unsafe { alloc::free_bucket_array(array) };
-    }
-    if h.extra.is_null() {
-        return;
-    }
-    // SAFETY: `extra` is ours.
-    let e = unsafe { &mut *h.extra };
-    let list = if old {
-        &mut e.oldoverflow
-    } else {
-        &mut e.overflow
-    };
-    for &ovf in list.as_slice() {
-        if keep {
-            alloc::retire(ovf, t.bucket_size);
-        } else {
-            // SAFETY: listed overflow buckets were allocated with this size.
-            unsafe { alloc::free(ovf, t.bucket_size, alloc::BUCKET_ALIGN) };
-        }
-    }
-    list.clear();
 }

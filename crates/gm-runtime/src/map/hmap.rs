@@ -8,7 +8,7 @@ use std::ptr;
 use super::alg::KeyKind;
 use super::maptype::MapType;
 use super::{DATA_OFFSET, EMPTY_ONE, MIN_TOP_HASH, bucket_shift};
-use crate::alloc::{self, PtrVec};
+use crate::alloc;
 use crate::panic::{fatal, msg};
 use crate::rand;
 use crate::size_class::roundupsize;
@@ -96,26 +96,60 @@ impl Hmap {
     }
 }
 
-/// Optional header fields (Go: `runtime.mapextra`).
+/// Optional header fields (Go: `runtime.mapextra`), a scanned heap object
+/// (null fields when fresh).
 ///
-/// Go keeps overflow lists only so the collector sees overflow buckets of
-/// pointer-free maps. Here they are ownership lists: every individually
-/// allocated overflow bucket of `buckets` (resp. `oldbuckets`), freed when
-/// its array goes away. Preallocated overflow buckets belong to their array.
+/// The buckets of a map whose keys and elems hold no pointers are noscan
+/// memory, so the collector does not see their overflow links; the lists
+/// here keep those overflow buckets alive instead (for the current and the
+/// old array). Preallocated overflow buckets live inside their array.
+#[repr(C)]
 pub struct MapExtra {
-    pub overflow: PtrVec,
-    pub oldoverflow: PtrVec,
+    pub overflow: *mut OverflowList,
+    pub oldoverflow: *mut OverflowList,
     /// Next free preallocated overflow bucket, or null.
     pub next_overflow: *mut u8,
 }
 
-impl Default for MapExtra {
-    fn default() -> Self {
-        MapExtra {
-            overflow: PtrVec::new(),
-            oldoverflow: PtrVec::new(),
-            next_overflow: ptr::null_mut(),
+/// A growable list of overflow buckets (Go: the `*[]*bmap` of
+/// `mapextra`): an object of its own, so that an iterator can keep the
+/// list it started with alive after the map drops it.
+#[repr(C)]
+pub struct OverflowList {
+    buf: *mut *mut u8,
+    len: usize,
+    cap: usize,
+}
+
+impl OverflowList {
+    /// A fresh empty list on the collected heap.
+    fn new() -> *mut OverflowList {
+        alloc::alloc(size_of::<OverflowList>(), true).cast()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, p: *mut u8) {
+        if self.len == self.cap {
+            let cap = (self.cap * 2).max(4);
+            let buf: *mut *mut u8 = alloc::alloc(cap * size_of::<*mut u8>(), true).cast();
+            if self.len != 0 {
+                // SAFETY: both buffers hold at least `len` pointers and are
+                // distinct allocations.
+                unsafe { ptr::copy_nonoverlapping(self.buf, buf, self.len) };
+            }
+            self.buf = buf;
+            self.cap = cap;
         }
+        // SAFETY: `len < cap` after the growth above.
+        unsafe { self.buf.add(self.len).write(p) };
+        self.len += 1;
     }
 }
 
@@ -132,9 +166,10 @@ pub struct Hiter {
     pub buckets: *mut u8,
     /// Current bucket.
     pub bptr: *mut u8,
-    /// Go's keep-alive slots for overflow lists; unused without a collector.
-    pub overflow: *mut u8,
-    pub oldoverflow: *mut u8,
+    /// The map's overflow lists at init (Go's keep-alive slots): they keep
+    /// the noscan overflow buckets of the arrays this iterator may walk.
+    pub overflow: *mut OverflowList,
+    pub oldoverflow: *mut OverflowList,
     pub start_bucket: usize,
     /// Slot offset applied in every bucket.
     pub offset: u8,
@@ -290,19 +325,30 @@ pub unsafe fn set_slot_ptr(slot: *mut u8, p: *mut u8) {
 
 // ---- extra / overflow ------------------------------------------------------
 
-/// Go: `hmap.createOverflow` (allocates `extra` on first need).
+/// `h.extra`, allocated on first need.
 ///
 /// # Safety
 /// `h` is a valid header.
 pub unsafe fn extra(h: &mut Hmap) -> &mut MapExtra {
     if h.extra.is_null() {
-        let p = alloc::alloc_zeroed(size_of::<MapExtra>(), align_of::<MapExtra>()) as *mut MapExtra;
-        // SAFETY: fresh, properly sized and aligned memory.
-        unsafe { p.write(MapExtra::default()) };
-        h.extra = p;
+        // Zeroed memory is an empty MapExtra (null lists).
+        h.extra = alloc::alloc(size_of::<MapExtra>(), true).cast();
     }
     // SAFETY: `extra` is null or a live MapExtra this runtime allocated.
     unsafe { &mut *h.extra }
+}
+
+/// Go: `hmap.createOverflow`: `extra` and its current overflow list.
+///
+/// # Safety
+/// `h` is a valid header.
+pub unsafe fn create_overflow(h: &mut Hmap) -> &mut MapExtra {
+    // SAFETY: forwarded.
+    let e = unsafe { extra(h) };
+    if e.overflow.is_null() {
+        e.overflow = OverflowList::new();
+    }
+    e
 }
 
 /// Go: `hmap.incrnoverflow`: exact below B = 16, then incremented with
@@ -342,8 +388,10 @@ pub unsafe fn newoverflow(t: &MapType, h: &mut Hmap, b: *mut u8) -> *mut u8 {
             }
             pre
         } else {
-            let ovf = alloc::alloc_zeroed(t.bucket_size, alloc::BUCKET_ALIGN);
-            extra(h).overflow.push(ovf);
+            let ovf = alloc::alloc(t.bucket_size, t.bucket_pointers);
+            if !t.bucket_pointers {
+                (*create_overflow(h).overflow).push(ovf);
+            }
             ovf
         };
         incrnoverflow(h);
@@ -362,10 +410,7 @@ pub fn bucket_array_len(t: &MapType, b: u8) -> usize {
     if b >= 4 {
         n += bucket_shift(b - 4);
         let sz = t.bucket_size * n;
-        // The descriptor does not say whether an elem holds pointers, so
-        // this rounds as for pointer-free buckets; it only changes how many
-        // spare overflow buckets an array carries.
-        let up = roundupsize(sz, true);
+        let up = roundupsize(sz, !t.bucket_pointers);
         if up != sz {
             n = up / t.bucket_size;
         }
@@ -388,7 +433,7 @@ pub unsafe fn make_bucket_array(t: &MapType, b: u8, dirty: *mut u8) -> (*mut u8,
             .bucket_size
             .checked_mul(n)
             .unwrap_or_else(|| fatal(msg::OUT_OF_MEMORY));
-        alloc::alloc_bucket_array(bytes)
+        alloc::alloc_bucket_array(bytes, t.bucket_pointers)
     } else {
         // SAFETY: `dirty` spans `n` buckets of `t`.
         unsafe { ptr::write_bytes(dirty, 0, t.bucket_size * n) };
@@ -451,7 +496,7 @@ pub fn makemap_small() -> *mut Hmap {
 }
 
 fn new_header() -> *mut Hmap {
-    alloc::alloc_zeroed(HMAP_SIZE, align_of::<Hmap>()) as *mut Hmap
+    alloc::alloc(HMAP_SIZE, true).cast()
 }
 
 // ---- slot scanning -----------------------------------------------------------

@@ -11,8 +11,8 @@ use std::ptr;
 use super::access::mapaccess_k;
 use super::alg::{Slow, hash_key, key_equal, map_seed};
 use super::hmap::{
-    Hiter, Hmap, bucket_at, elem_at, evacuated, first_slot, key_at, match_full, match_top,
-    overflow, top, tops,
+    Hiter, Hmap, bucket_at, create_overflow, elem_at, evacuated, first_slot, key_at, match_full,
+    match_top, overflow, top, tops,
 };
 use super::maptype::MapType;
 use super::{
@@ -39,6 +39,15 @@ pub unsafe fn mapiterinit(t: *const MapType, h: *mut Hmap, it: *mut Hiter) {
     };
     if hr.count == 0 {
         return;
+    }
+    // SAFETY: the descriptor outlives its maps (ABI invariant 1).
+    if !unsafe { &*t }.bucket_pointers {
+        // Noscan buckets: hold the overflow lists so the chains this
+        // iterator walks stay alive even after the map drops them.
+        // SAFETY: `hr` is valid.
+        let e = unsafe { create_overflow(hr) };
+        it.overflow = e.overflow;
+        it.oldoverflow = e.oldoverflow;
     }
     it.h = h;
     it.b = hr.b;
@@ -113,7 +122,7 @@ unsafe fn next_slow(it: &mut Hiter, h: &Hmap, t: &MapType) {
 
     // SAFETY: (whole loop) `b` is always a bucket of the iterator's array,
     // of `h.oldbuckets`, or an overflow bucket reached from one; all of
-    // them stay allocated (or retired) while an iterator may use them.
+    // them stay alive while this iterator (which points at them) may use them.
     unsafe {
         loop {
             if b.is_null() {

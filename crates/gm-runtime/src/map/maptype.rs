@@ -142,6 +142,15 @@ pub struct MapType {
     /// Offset of the overflow pointer in a bucket.
     pub(crate) overflow_offset: usize,
     pub(crate) flags: u8,
+    /// Whether a bucket holds pointers the collector must follow (Go: the
+    /// bucket type's `PtrBytes != 0`); pointer-free buckets are allocated
+    /// noscan and their overflow buckets kept alive through `mapextra`.
+    pub(crate) bucket_pointers: bool,
+    /// Whether a key holds pointers: an inline one is cleared on delete, as
+    /// Go does, and indirect storage is scanned.
+    pub(crate) key_pointers: bool,
+    /// Whether an elem holds pointers (indirect storage is scanned).
+    pub(crate) elem_pointers: bool,
 }
 
 fn check_size_align(what: &str, size: usize, align: usize) {
@@ -306,7 +315,26 @@ impl MapType {
             elems_offset,
             overflow_offset,
             flags,
+            bucket_pointers: true,
+            key_pointers: true,
+            elem_pointers: true,
         }
+        .with_pointers(has_string, true)
+    }
+
+    /// Sets whether keys and elems hold pointers (the compiler knows; the
+    /// default from [`MapType::new`] is what the key's class shows and
+    /// pointers in the elem). Indirect slots are pointers either way.
+    pub fn with_pointers(mut self, key: bool, elem: bool) -> MapType {
+        self.key_pointers = key;
+        self.elem_pointers = elem;
+        self.bucket_pointers = key || elem || self.indirect_key() || self.indirect_elem();
+        self
+    }
+
+    /// Whether buckets hold pointers (else they are noscan memory).
+    pub fn bucket_pointers(&self) -> bool {
+        self.bucket_pointers
     }
 
     /// The key type.

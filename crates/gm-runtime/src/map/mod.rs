@@ -64,11 +64,6 @@ pub const OLD_ITERATOR: u8 = 2;
 pub const HASH_WRITING: u8 = 4;
 /// hmap flag: the current growth keeps B.
 pub const SAME_SIZE_GROW: u8 = 8;
-/// hmap flag (gm only; Go leaves this bit unused): a bucket array of this
-/// map was retired because an iterator might still walk it. Such an array
-/// holds copies of indirect key/elem pointers, so from then on the map
-/// retires deleted indirect storage instead of freeing it.
-pub const RETIRED_SNAPSHOT: u8 = 16;
 
 /// Iterator sentinel: no bucket filtering (Go: `noCheck`).
 pub const NO_CHECK: usize = usize::MAX;

@@ -516,7 +516,27 @@ pub unsafe fn check(t: &MapType, h: *const Hmap, what: &dyn Debug) {
     }
 }
 
-/// A fresh zeroed iterator.
-pub fn new_iter() -> Box<Hiter> {
-    Box::new(Hiter::zeroed())
+/// A fresh zeroed iterator on the collected heap (as the JIT's lives on a
+/// scanned stack): what it points at, such as an old bucket array, stays
+/// alive while the test holds it.
+pub fn new_iter() -> Iter {
+    Iter(gm_runtime::alloc::alloc(size_of::<Hiter>(), true).cast())
+}
+
+/// An iterator held by the test's (scanned) stack.
+pub struct Iter(*mut Hiter);
+
+impl std::ops::Deref for Iter {
+    type Target = Hiter;
+    fn deref(&self) -> &Hiter {
+        // SAFETY: a live, zero-initialised iterator (zero is a valid Hiter).
+        unsafe { &*self.0 }
+    }
+}
+
+impl std::ops::DerefMut for Iter {
+    fn deref_mut(&mut self) -> &mut Hiter {
+        // SAFETY: as above; the test uses it from one thread.
+        unsafe { &mut *self.0 }
+    }
 }

@@ -1,0 +1,230 @@
+//! Go's collector settings, read from the environment as Go reads them:
+//! `GOGC` (a percentage or `off`), `GOMEMLIMIT` (bytes with an optional
+//! `KiB`…`TiB` suffix, or `off`) and `GODEBUG=gctrace=1` (a line per
+//! collection on stderr), applied through bdwgc's controls. gm adds
+//! `GM_GC_STRESS=N`: a full collection every N allocations, which finds a
+//! missing root quickly.
+
+use std::io::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use super::bdwgc::{self, ProfStats};
+use crate::panic::fatal;
+
+/// Collect every this many allocations (0: never forced).
+pub static STRESS_EVERY: AtomicUsize = AtomicUsize::new(0);
+
+/// What the environment asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Knobs {
+    /// `GOGC`: `None` is `off`.
+    pub gogc: Option<u32>,
+    /// `GOMEMLIMIT` in bytes, if set and not `off`.
+    pub memlimit: Option<u64>,
+    pub gctrace: bool,
+    pub stress: usize,
+}
+
+impl Knobs {
+    /// Parses the four variables; `get` looks one up.
+    pub fn parse(get: impl Fn(&str) -> Option<String>) -> Result<Knobs, &'static str> {
+        let gogc = match get("GOGC").as_deref() {
+            Some("off") => None,
+            // Go ignores a malformed value and keeps 100.
+            Some(v) => Some(v.parse().unwrap_or(100)),
+            None => Some(100),
+        };
+        let memlimit = match get("GOMEMLIMIT").as_deref() {
+            None | Some("off") => None,
+            Some(v) => Some(parse_memlimit(v).ok_or(MALFORMED_MEMLIMIT)?),
+        };
+        let gctrace = get("GODEBUG").is_some_and(|d| {
+            d.split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .any(|(k, v)| k == "gctrace" && v.parse::<u32>().is_ok_and(|n| n > 0))
+        });
+        let stress = get("GM_GC_STRESS")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(Knobs {
+            gogc,
+            memlimit,
+            gctrace,
+            stress,
+        })
+    }
+}
+
+const MALFORMED_MEMLIMIT: &str = "malformed GOMEMLIMIT; see `go doc runtime/debug.SetMemoryLimit`";
+
+/// Go's `GOMEMLIMIT` syntax: digits, then `B`, `KiB`, `MiB`, `GiB`, `TiB`
+/// or nothing.
+fn parse_memlimit(v: &str) -> Option<u64> {
+    const UNITS: [(&str, u32); 5] = [("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10), ("B", 0)];
+    let (digits, shift) = UNITS
+        .iter()
+        .find_map(|&(u, s)| v.strip_suffix(u).map(|d| (d, s)))
+        .unwrap_or((v, 0));
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(1 << shift)
+}
+
+/// Applies the environment's settings; runs once, right after `GC_init`.
+pub fn apply() {
+    let knobs = match Knobs::parse(|k| std::env::var(k).ok()) {
+        Ok(k) => k,
+        Err(m) => {
+            // Go names the malformed setting first.
+            let v = std::env::var("GOMEMLIMIT").unwrap_or_default();
+            let _ = writeln!(std::io::stderr(), "GOMEMLIMIT={v}");
+            fatal(m)
+        }
+    };
+    // SAFETY: plain setters of an initialised collector.
+    unsafe {
+        match knobs.gogc {
+            None => bdwgc::GC_disable(),
+            Some(pct) => bdwgc::GC_set_free_space_divisor(free_space_divisor(pct)),
+        }
+        if let Some(limit) = knobs.memlimit {
+            bdwgc::GC_set_max_heap_size(limit.min(usize::MAX as u64) as usize);
+        }
+        if knobs.gctrace {
+            bdwgc::GC_set_on_collection_event(on_collection);
+        }
+    }
+    STRESS_EVERY.store(knobs.stress, Ordering::Relaxed);
+    *lock() = Some(Trace {
+        start: Some(Instant::now()),
+        gogc: knobs.gogc.unwrap_or(0),
+        ..Trace::default()
+    });
+}
+
+/// bdwgc collects once the bytes allocated since the last collection reach
+/// about twice the scanned live heap divided by this; Go's `GOGC` lets the
+/// heap grow by that percentage of the live heap.
+pub fn free_space_divisor(gogc: u32) -> usize {
+    (200 / gogc.max(1) as usize).max(1)
+}
+
+#[derive(Default)]
+struct Trace {
+    start: Option<Instant>,
+    gogc: u32,
+    began: Option<Instant>,
+    before: usize,
+    paused: f64,
+}
+
+static TRACE: Mutex<Option<Trace>> = Mutex::new(None);
+
+fn lock() -> std::sync::MutexGuard<'static, Option<Trace>> {
+    TRACE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn in_use(s: &ProfStats) -> usize {
+    s.heapsize_full.saturating_sub(s.free_bytes_full)
+}
+
+/// The collection callback for `gctrace`: one line per collection in Go's
+/// layout. bdwgc stops the world for the whole collection, so the pause is
+/// reported as the mark phase and the other phases as 0.
+unsafe extern "C" fn on_collection(event: std::ffi::c_int) {
+    let mut s = ProfStats::default();
+    // SAFETY: the callback runs with the allocation lock held, which is what
+    // the unsynchronised variant requires.
+    unsafe { bdwgc::GC_get_prof_stats_unsafe(&mut s, size_of::<ProfStats>()) };
+    let mut g = lock();
+    let Some(t) = g.as_mut() else { return };
+    let now = Instant::now();
+    match event {
+        bdwgc::EVENT_START => {
+            t.began = Some(now);
+            t.before = in_use(&s);
+        }
+        bdwgc::EVENT_END => {
+            let Some(began) = t.began.take() else { return };
+            let pause = now.duration_since(began).as_secs_f64() * 1e3;
+            t.paused += pause;
+            let since = t.start.map_or(0.0, |s| now.duration_since(s).as_secs_f64());
+            let pct = if since > 0.0 {
+                (t.paused / 1e3 / since * 100.0) as u64
+            } else {
+                0
+            };
+            let mb = |b: usize| b >> 20;
+            let after = in_use(&s);
+            let goal = after + after / 100 * t.gogc as usize;
+            let line = format!(
+                "gc {} @{since:.3}s {pct}%: 0+{pause:.3}+0 ms clock, 0+{pause:.3}/0/0+0 ms cpu, {}->{}->{} MB, {} MB goal, 0 MB stacks, {} MB globals, 1 P\n",
+                s.gc_no,
+                mb(t.before),
+                mb(t.before),
+                mb(after),
+                mb(goal),
+                mb(s.non_gc_bytes),
+            );
+            let _ = std::io::stderr().write_all(line.as_bytes());
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Knobs, &'static str> {
+        Knobs::parse(|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults_are_gos() {
+        let k = parse(&[]).unwrap();
+        assert_eq!(k.gogc, Some(100));
+        assert_eq!(k.memlimit, None);
+        assert!(!k.gctrace);
+        assert_eq!(k.stress, 0);
+    }
+
+    #[test]
+    fn gogc_and_gctrace() {
+        assert_eq!(parse(&[("GOGC", "off")]).unwrap().gogc, None);
+        assert_eq!(parse(&[("GOGC", "50")]).unwrap().gogc, Some(50));
+        assert_eq!(parse(&[("GOGC", "x")]).unwrap().gogc, Some(100));
+        assert!(
+            parse(&[("GODEBUG", "madvdontneed=1,gctrace=1")])
+                .unwrap()
+                .gctrace
+        );
+        assert!(!parse(&[("GODEBUG", "gctrace=0")]).unwrap().gctrace);
+        assert_eq!(free_space_divisor(100), 2);
+        assert_eq!(free_space_divisor(400), 1);
+        assert_eq!(free_space_divisor(25), 8);
+    }
+
+    #[test]
+    fn memlimit_syntax() {
+        assert_eq!(parse_memlimit("1024"), Some(1024));
+        assert_eq!(parse_memlimit("64MiB"), Some(64 << 20));
+        assert_eq!(parse_memlimit("2GiB"), Some(2 << 30));
+        assert_eq!(parse_memlimit("10B"), Some(10));
+        assert_eq!(parse_memlimit("1.5GiB"), None);
+        assert_eq!(parse_memlimit("MiB"), None);
+        assert_eq!(parse_memlimit("12MB"), None);
+        assert_eq!(parse(&[("GOMEMLIMIT", "off")]).unwrap().memlimit, None);
+        assert_eq!(
+            parse(&[("GOMEMLIMIT", "lots")]).unwrap_err(),
+            MALFORMED_MEMLIMIT
+        );
+    }
+}

@@ -1,0 +1,309 @@
+//! The allocator: every heap allocation of the runtime, and of generated
+//! code (`newobject`, slices, strings), goes through this module, and all of
+//! it is memory of the bdwgc collector. Nothing is freed explicitly: the
+//! collector reclaims what no root reaches.
+//!
+//! * **Roots** are the stacks and registers of every thread registered with
+//!   the collector (the program thread registers itself before running any
+//!   generated code; any other thread on its first allocation), the
+//!   binary's own static data, and blocks from [`alloc_static`] (package
+//!   variables, which generated code addresses directly).
+//! * **Pointer-free objects** (Go's *noscan*: strings, byte slices, buckets
+//!   of maps whose keys and elems hold no pointers) are allocated atomic:
+//!   the collector never scans them, and they are zeroed here because
+//!   bdwgc does not zero atomic memory. Everything else is scanned
+//!   conservatively: any word that looks like a pointer into an object (its
+//!   interior included) keeps that object alive.
+//!
+//! The collector is initialised on the process's main thread before `main`
+//! (bdwgc needs the main thread's stack); [`init`] repeats it harmlessly.
+
+mod bdwgc;
+pub mod knobs;
+
+use std::cell::{Cell, RefCell};
+use std::ptr;
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::panic::{fatal, msg};
+
+/// Bucket arrays at least this large are offered to the kernel for
+/// transparent huge pages: lookups in big maps touch random buckets, and
+/// 4 KiB pages would make most of them TLB misses.
+pub const HUGE_ARRAY: usize = 4 << 20;
+/// The huge page size (x86-64 and most arm64 Linux).
+pub const HUGE_PAGE: usize = 2 << 20;
+/// The alignment of every block (bdwgc's granule).
+pub const ALIGN: usize = 16;
+
+/// The address every zero-size allocation returns (Go: `runtime.zerobase`).
+static ZERO_BASE: u64 = 0;
+
+static INIT: Once = Once::new();
+
+// Runs `init` on the main thread before `main`, as bdwgc requires; the
+// entry lives in `.init_array` like a C constructor.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static INIT_ON_MAIN: extern "C" fn() = init_on_main;
+
+#[cfg(target_os = "linux")]
+extern "C" fn init_on_main() {
+    init();
+}
+
+/// Initialises the collector and applies Go's settings from the
+/// environment (see [`knobs`]). Idempotent.
+pub fn init() {
+    INIT.call_once(|| {
+        // SAFETY: first calls into bdwgc, in the order its documentation
+        // asks: settings that must precede GC_init, then GC_init, then
+        // permission for other threads to register.
+        unsafe {
+            bdwgc::GC_set_all_interior_pointers(1);
+            bdwgc::GC_init();
+            bdwgc::GC_allow_register_threads();
+            bdwgc::GC_set_warn_proc(quiet);
+        }
+        knobs::apply();
+        // The constructor ran on the main thread, which GC_init registered.
+        REGISTERED.set(true);
+    });
+}
+
+/// bdwgc's warnings (large allocations, heap growth) are not Go's output.
+unsafe extern "C" fn quiet(_: *mut std::ffi::c_char, _: usize) {}
+
+thread_local! {
+    /// Whether this thread's stack is known to the collector.
+    static REGISTERED: Cell<bool> = const { Cell::new(false) };
+    /// Unregisters the thread when it exits, so the collector stops
+    /// trying to suspend it.
+    static UNREGISTER: RefCell<Option<Unregister>> = const { RefCell::new(None) };
+}
+
+struct Unregister;
+
+impl Drop for Unregister {
+    fn drop(&mut self) {
+        // SAFETY: this thread registered itself in `register_thread`.
+        unsafe { bdwgc::GC_unregister_my_thread() };
+    }
+}
+
+/// Makes the calling thread's stack and registers roots of the collector.
+/// The program thread calls this before running generated code; other
+/// threads are registered on their first allocation.
+pub fn register_thread() {
+    if REGISTERED.get() {
+        return;
+    }
+    init();
+    // SAFETY: GC_get_stack_base fills `sb` for the calling thread, which
+    // then registers with that base; registration was allowed in `init`.
+    unsafe {
+        if bdwgc::GC_thread_is_registered() == 0 {
+            let mut sb = bdwgc::StackBase {
+                mem_base: ptr::null_mut(),
+            };
+            if bdwgc::GC_get_stack_base(&mut sb) != bdwgc::SUCCESS {
+                fatal("runtime: cannot find the thread's stack");
+            }
+            if bdwgc::GC_register_my_thread(&sb) == bdwgc::SUCCESS {
+                UNREGISTER.with(|u| *u.borrow_mut() = Some(Unregister));
+            }
+        }
+    }
+    REGISTERED.set(true);
+}
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// Work every allocation does first: registration, and the stress mode's
+/// forced collections.
+#[inline(always)]
+fn prepare() {
+    if !REGISTERED.get() {
+        register_thread();
+    }
+    let every = knobs::STRESS_EVERY.load(Ordering::Relaxed);
+    if every != 0 && ALLOCATIONS.fetch_add(1, Ordering::Relaxed) % every == every - 1 {
+        collect();
+    }
+}
+
+fn checked(p: *mut std::ffi::c_void) -> *mut u8 {
+    if p.is_null() {
+        fatal(msg::OUT_OF_MEMORY);
+    }
+    p.cast()
+}
+
+/// Zeroed, collected memory for `size` bytes aligned to [`ALIGN`]; scanned
+/// for pointers only when `has_pointers`. Never returns null: a failed
+/// allocation is Go's fatal out-of-memory error. A zero `size` returns one
+/// shared non-null address that must not be written.
+pub fn alloc(size: usize, has_pointers: bool) -> *mut u8 {
+    if has_pointers {
+        if size == 0 {
+            return zero_base();
+        }
+        prepare();
+        // SAFETY: GC_malloc returns zeroed memory or null.
+        checked(unsafe { bdwgc::GC_malloc(size) })
+    } else {
+        let p = alloc_noscan_uninit(size);
+        // SAFETY: `p` is `size` writable bytes (or the zero base, size 0).
+        unsafe { ptr::write_bytes(p, 0, size) };
+        p
+    }
+}
+
+/// Collected, pointer-free memory the caller fills completely before the
+/// next allocation (string bytes): not zeroed.
+pub fn alloc_noscan_uninit(size: usize) -> *mut u8 {
+    if size == 0 {
+        return zero_base();
+    }
+    prepare();
+    // SAFETY: plain allocation call.
+    checked(unsafe { bdwgc::GC_malloc_atomic(size) })
+}
+
+/// Zeroed memory that is never collected, for data generated code
+/// addresses directly (package variables, constant strings, zero blocks).
+/// When `has_pointers` it is a root: what it points to stays alive.
+pub fn alloc_static(size: usize, has_pointers: bool) -> *mut u8 {
+    if size == 0 {
+        return zero_base();
+    }
+    init();
+    // SAFETY: plain allocation calls; the atomic one is zeroed below.
+    unsafe {
+        if has_pointers {
+            checked(bdwgc::GC_malloc_uncollectable(size))
+        } else {
+            let p = checked(bdwgc::GC_malloc_atomic_uncollectable(size));
+            ptr::write_bytes(p, 0, size);
+            p
+        }
+    }
+}
+
+fn zero_base() -> *mut u8 {
+    ptr::addr_of!(ZERO_BASE) as *mut u8
+}
+
+/// Zeroed memory for a bucket array of `bytes` bytes: scanned when the
+/// buckets hold pointers, and backed by huge pages when large.
+pub fn alloc_bucket_array(bytes: usize, has_pointers: bool) -> *mut u8 {
+    if bytes < HUGE_ARRAY {
+        return alloc(bytes, has_pointers);
+    }
+    if has_pointers {
+        let p = alloc(bytes, true);
+        advise_huge(p, bytes);
+        return p;
+    }
+    let p = alloc_noscan_uninit(bytes);
+    // Advise before the first touch, so zeroing faults in huge pages.
+    advise_huge(p, bytes);
+    // SAFETY: `p` is `bytes` writable bytes.
+    unsafe { ptr::write_bytes(p, 0, bytes) };
+    p
+}
+
+/// Asks for huge pages on the whole huge pages inside `p..p + bytes`.
+#[cfg(target_os = "linux")]
+fn advise_huge(p: *mut u8, bytes: usize) {
+    let start = (p as usize).next_multiple_of(HUGE_PAGE);
+    let end = (p as usize + bytes) & !(HUGE_PAGE - 1);
+    if end > start {
+        // SAFETY: the range lies inside one live allocation; the advice
+        // changes only how the kernel backs it, and failure is harmless.
+        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge(_: *mut u8, _: usize) {}
+
+/// Returns a collected block to the heap at once, when the caller knows
+/// nothing can reach it any more; memory outside the collected heap (a JIT
+/// stack bucket) is left alone.
+///
+/// # Safety
+/// No live pointer refers into the block at `p`.
+pub unsafe fn free_unreachable(p: *mut u8) {
+    // SAFETY: GC_base only inspects the heap's block table; GC_free gets
+    // the start of a heap object nothing uses (the caller's contract).
+    unsafe {
+        if !p.is_null() && bdwgc::GC_base(p.cast()) == p.cast() {
+            bdwgc::GC_free(p.cast());
+        }
+    }
+}
+
+/// A pointer kept alive from memory the collector does not scan (Rust's
+/// heap, a benchmark's input list): it lives in an uncollectable, scanned
+/// cell, released when the `Root` is dropped.
+pub struct Root {
+    cell: *mut *mut u8,
+}
+
+impl Root {
+    // The pointer is only stored, never dereferenced.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
+    pub fn new(p: *mut u8) -> Root {
+        let cell: *mut *mut u8 = alloc_static(size_of::<*mut u8>(), true).cast();
+        // SAFETY: a fresh pointer-sized cell.
+        unsafe { cell.write(p) };
+        Root { cell }
+    }
+
+    pub fn get(&self) -> *mut u8 {
+        // SAFETY: the cell lives until drop.
+        unsafe { self.cell.read() }
+    }
+}
+
+impl Drop for Root {
+    fn drop(&mut self) {
+        // SAFETY: the cell came from GC_malloc_uncollectable and nothing
+        // else refers to it.
+        unsafe { bdwgc::GC_free(self.cell.cast()) };
+    }
+}
+
+/// A full collection now (Go: `runtime.GC`).
+pub fn collect() {
+    register_thread();
+    // SAFETY: plain call; the calling thread is registered.
+    unsafe { bdwgc::GC_gcollect() };
+}
+
+/// The collector's counts, for tests and diagnostics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeapStats {
+    /// Bytes the heap spans.
+    pub heap_bytes: usize,
+    /// Of those, bytes in blocks holding objects.
+    pub in_use_bytes: usize,
+    /// Collections so far.
+    pub collections: usize,
+}
+
+/// Process-wide heap counts.
+pub fn stats() -> HeapStats {
+    init();
+    let mut s = bdwgc::ProfStats::default();
+    // SAFETY: `s` is a writable `GC_prof_stats_s` of the size passed.
+    unsafe { bdwgc::GC_get_prof_stats(&mut s, size_of::<bdwgc::ProfStats>()) };
+    HeapStats {
+        heap_bytes: s.heapsize_full,
+        in_use_bytes: s.heapsize_full.saturating_sub(s.free_bytes_full),
+        collections: s.gc_no,
+    }
+}
