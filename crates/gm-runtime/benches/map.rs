@@ -38,12 +38,20 @@ const BATCH: usize = 1000;
 
 fn u64_type() -> &'static MapType {
     static T: OnceLock<&'static MapType> = OnceLock::new();
-    T.get_or_init(|| Box::leak(Box::new(MapType::new(KeyType::mem(8, 8), 8, 8))))
+    T.get_or_init(|| {
+        Box::leak(Box::new(
+            MapType::new(KeyType::mem(8, 8), 8, 8).with_pointers(false, false),
+        ))
+    })
 }
 
 fn str_type() -> &'static MapType {
     static T: OnceLock<&'static MapType> = OnceLock::new();
-    T.get_or_init(|| Box::leak(Box::new(MapType::new(KeyType::string(), 8, 8))))
+    T.get_or_init(|| {
+        Box::leak(Box::new(
+            MapType::new(KeyType::string(), 8, 8).with_pointers(true, false),
+        ))
+    })
 }
 
 fn splitmix(mut x: u64) -> u64 {

@@ -79,7 +79,7 @@ impl Shape for U32Fast {
     const ELEM: usize = 8;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::mem(4, 4), 8, 8)))
+        T.get_or_init(|| leak(MapType::new(KeyType::mem(4, 4), 8, 8).with_pointers(false, false)))
     }
     fn key(seed: u64) -> u32 {
         // Spread seeds over the whole range, keeping 0 and u32::MAX.
@@ -114,7 +114,7 @@ impl Shape for U64Fast {
     const ELEM: usize = 8;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::mem(8, 8), 8, 8)))
+        T.get_or_init(|| leak(MapType::new(KeyType::mem(8, 8), 8, 8).with_pointers(false, false)))
     }
     fn key(seed: u64) -> u64 {
         seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
@@ -191,7 +191,7 @@ impl Shape for StrFast {
     const ELEM: usize = 8;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::string(), 8, 8)))
+        T.get_or_init(|| leak(MapType::new(KeyType::string(), 8, 8).with_pointers(true, false)))
     }
     fn key(seed: u64) -> String {
         format!("{}#", seed as usize % strings().len())
@@ -280,7 +280,7 @@ impl Shape for Padded {
                     alg: KeyAlg::Mem,
                 },
             ];
-            leak(MapType::new(KeyType::parts(12, 4, parts), 8, 8))
+            leak(MapType::new(KeyType::parts(12, 4, parts), 8, 8).with_pointers(false, false))
         })
     }
     fn key(seed: u64) -> (u32, u8, u32) {
@@ -341,7 +341,7 @@ impl Shape for BigKey {
     const ELEM: usize = 8;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::mem(200, 1), 8, 8)))
+        T.get_or_init(|| leak(MapType::new(KeyType::mem(200, 1), 8, 8).with_pointers(false, false)))
     }
     fn key(seed: u64) -> u64 {
         seed
@@ -374,7 +374,7 @@ impl Shape for BigElem {
     const ELEM: usize = 200;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::mem(8, 8), 200, 8)))
+        T.get_or_init(|| leak(MapType::new(KeyType::mem(8, 8), 200, 8).with_pointers(false, false)))
     }
     fn key(seed: u64) -> u64 {
         seed ^ 0x5555
@@ -404,7 +404,9 @@ impl Shape for FatElem {
     const ELEM: usize = 2048;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::mem(8, 8), 2048, 8)))
+        T.get_or_init(|| {
+            leak(MapType::new(KeyType::mem(8, 8), 2048, 8).with_pointers(false, false))
+        })
     }
     fn key(seed: u64) -> u64 {
         seed.wrapping_mul(3)
