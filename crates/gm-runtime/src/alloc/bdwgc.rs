@@ -40,6 +40,8 @@ unsafe extern "C" {
     pub fn GC_init();
     pub fn GC_malloc(bytes: usize) -> *mut c_void;
     pub fn GC_malloc_atomic(bytes: usize) -> *mut c_void;
+    pub fn GC_malloc_ignore_off_page(bytes: usize) -> *mut c_void;
+    pub fn GC_malloc_atomic_ignore_off_page(bytes: usize) -> *mut c_void;
     pub fn GC_malloc_uncollectable(bytes: usize) -> *mut c_void;
     pub fn GC_malloc_atomic_uncollectable(bytes: usize) -> *mut c_void;
     pub fn GC_free(p: *mut c_void);

@@ -196,22 +196,36 @@ fn zero_base() -> *mut u8 {
     ptr::addr_of!(ZERO_BASE) as *mut u8
 }
 
+/// Bucket arrays at least this large are allocated "ignoring off-page
+/// pointers": the map header (or an iterator) always points at the array's
+/// start, so the collector may place it on pages that stray words point
+/// into, instead of growing the heap to avoid them.
+const LARGE_ARRAY: usize = 64 << 10;
+
 /// Zeroed memory for a bucket array of `bytes` bytes: scanned when the
 /// buckets hold pointers, and backed by huge pages when large.
 pub fn alloc_bucket_array(bytes: usize, has_pointers: bool) -> *mut u8 {
-    if bytes < HUGE_ARRAY {
+    if bytes < LARGE_ARRAY {
         return alloc(bytes, has_pointers);
     }
-    if has_pointers {
-        let p = alloc(bytes, true);
+    prepare();
+    // SAFETY: plain allocation calls; the atomic block is zeroed below.
+    let p = checked(unsafe {
+        if has_pointers {
+            bdwgc::GC_malloc_ignore_off_page(bytes)
+        } else {
+            bdwgc::GC_malloc_atomic_ignore_off_page(bytes)
+        }
+    });
+    if bytes >= HUGE_ARRAY {
+        // Before the first touch (for noscan memory), so zeroing faults in
+        // huge pages.
         advise_huge(p, bytes);
-        return p;
     }
-    let p = alloc_noscan_uninit(bytes);
-    // Advise before the first touch, so zeroing faults in huge pages.
-    advise_huge(p, bytes);
-    // SAFETY: `p` is `bytes` writable bytes.
-    unsafe { ptr::write_bytes(p, 0, bytes) };
+    if !has_pointers {
+        // SAFETY: `p` is `bytes` writable bytes.
+        unsafe { ptr::write_bytes(p, 0, bytes) };
+    }
     p
 }
 
