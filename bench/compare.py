@@ -24,7 +24,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -36,19 +35,27 @@ TIMEOUT = 300
 
 
 def run_once(cmd):
-    """Run CMD; (seconds, exit status, stdout, stderr, peak RSS in KiB)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run CMD; (seconds, exit status, stdout, stderr, peak RSS in KiB).
+
+    The peak comes from /usr/bin/time: a child forked from this Python
+    process would report Python's own resident set as its starting peak.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        timer = threading.Timer(TIMEOUT, proc.kill)
-        timer.start()
-        # wait4 reports this child's own peak resident set (KiB on Linux).
-        _, status, usage = os.wait4(proc.pid, 0)
-        timer.cancel()
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name] + cmd, stdout=out, stderr=err)
+        try:
+            code = proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            code = -9
         elapsed = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        return elapsed, os.waitstatus_to_exitcode(status), out.read(), err.read(), usage.ru_maxrss
+        text = rss.read().strip().splitlines()
+        peak = int(text[-1]) if text and text[-1].isdigit() else None
+        return elapsed, code, out.read(), err.read(), peak
 
 
 def timed(cmd, reps, stream):
@@ -64,7 +71,7 @@ def timed(cmd, reps, stream):
             return None, None, None, "output differs between repetitions"
         out = text
         best = elapsed if best is None else min(best, elapsed)
-        peak = max(peak, rss)
+        peak = max(peak, rss or 0)
     return best, peak, out, None
 
 

@@ -51,6 +51,46 @@ fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
     }
 }
 
+/// Appends the word offsets of the pointers in a value of type `t` placed
+/// at byte `off` (which is 8-aligned wherever a pointer can be).
+fn pointer_words(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<usize>) {
+    let info = cg.layouts.get(&cg.prog.types, t);
+    if !info.has_pointers {
+        return;
+    }
+    match &info.kind {
+        Kind::Array { elem, len } => {
+            let esize = cg.layouts.get(&cg.prog.types, *elem).size as usize;
+            for i in 0..*len as usize {
+                pointer_words(cg, *elem, off + i * esize, out);
+            }
+        }
+        Kind::Struct { fields } => {
+            for f in fields {
+                pointer_words(cg, f.ty, off + f.off as usize, out);
+            }
+        }
+        // Strings and slices start with their data pointer; the rest are
+        // one pointer word.
+        _ => out.push(off / 8),
+    }
+}
+
+/// The pointer words of a key or elem stored inline in a bucket (none are
+/// needed for one stored behind a pointer, above 128 bytes).
+fn slot_pointer_words(cg: &mut Codegen<'_>, t: TypeId) -> Vec<usize> {
+    let info = cg.layouts.get(&cg.prog.types, t);
+    let mut words = Vec::new();
+    if info.has_pointers {
+        if info.size as usize > gm_runtime::map::MAX_ELEM_SIZE {
+            words.push(0);
+        } else {
+            pointer_words(cg, t, 0, &mut words);
+        }
+    }
+    words
+}
+
 /// The key description of a map key type.
 pub fn key_type(cg: &mut Codegen<'_>, k: TypeId) -> KeyType {
     let info = cg.layouts.get(&cg.prog.types, k);
@@ -80,9 +120,10 @@ pub fn descriptor(cg: &mut Codegen<'_>, t: TypeId) -> R<u64> {
         return err("internal: type descriptor of a non-map type");
     };
     let key = key_type(cg, k);
-    let key_pointers = cg.layouts.get(&cg.prog.types, k).has_pointers;
+    let key_words = slot_pointer_words(cg, k);
+    let elem_words = slot_pointer_words(cg, v);
     let elem = cg.layouts.get(&cg.prog.types, v);
     let mt = MapType::new(key, elem.size as usize, elem.align as usize)
-        .with_pointers(key_pointers, elem.has_pointers);
+        .with_pointer_words(&key_words, &elem_words);
     Ok(Box::leak(Box::new(mt)) as *const MapType as u64)
 }

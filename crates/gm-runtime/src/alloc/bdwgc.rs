@@ -44,6 +44,9 @@ unsafe extern "C" {
     pub fn GC_malloc_atomic_ignore_off_page(bytes: usize) -> *mut c_void;
     pub fn GC_malloc_uncollectable(bytes: usize) -> *mut c_void;
     pub fn GC_malloc_atomic_uncollectable(bytes: usize) -> *mut c_void;
+    pub fn GC_make_descriptor(bitmap: *const usize, words: usize) -> usize;
+    pub fn GC_malloc_explicitly_typed(bytes: usize, d: usize) -> *mut c_void;
+    pub fn GC_calloc_explicitly_typed(n: usize, bytes: usize, d: usize) -> *mut c_void;
     pub fn GC_free(p: *mut c_void);
     pub fn GC_base(p: *mut c_void) -> *mut c_void;
     pub fn GC_gcollect();

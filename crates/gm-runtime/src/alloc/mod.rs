@@ -229,6 +229,35 @@ pub fn alloc_bucket_array(bytes: usize, has_pointers: bool) -> *mut u8 {
     p
 }
 
+/// A precise layout for the collector (bdwgc's `GC_descr`): which words of
+/// an object of `words` words may hold pointers.
+pub fn descriptor(pointer_words: &[usize], words: usize) -> usize {
+    init();
+    let mut bitmap = vec![0usize; words.div_ceil(usize::BITS as usize).max(1)];
+    for &w in pointer_words {
+        bitmap[w / usize::BITS as usize] |= 1 << (w % usize::BITS as usize);
+    }
+    // SAFETY: the bitmap covers `words` bits.
+    unsafe { bdwgc::GC_make_descriptor(bitmap.as_ptr(), words) }
+}
+
+/// Zeroed, collected memory for `n` objects of `size` bytes laid out as
+/// `descr` says (only those words are scanned).
+pub fn alloc_typed(n: usize, size: usize, descr: usize) -> *mut u8 {
+    if n == 0 || size == 0 {
+        return zero_base();
+    }
+    prepare();
+    // SAFETY: plain allocation calls; both clear the memory.
+    checked(unsafe {
+        if n == 1 {
+            bdwgc::GC_malloc_explicitly_typed(size, descr)
+        } else {
+            bdwgc::GC_calloc_explicitly_typed(n, size, descr)
+        }
+    })
+}
+
 /// Asks for huge pages on the whole huge pages inside `p..p + bytes`.
 #[cfg(target_os = "linux")]
 fn advise_huge(p: *mut u8, bytes: usize) {

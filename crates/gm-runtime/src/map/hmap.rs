@@ -388,7 +388,11 @@ pub unsafe fn newoverflow(t: &MapType, h: &mut Hmap, b: *mut u8) -> *mut u8 {
             }
             pre
         } else {
-            let ovf = alloc::alloc(t.bucket_size, t.bucket_pointers);
+            let ovf = if t.bucket_descr != 0 {
+                alloc::alloc_typed(1, t.bucket_size, t.bucket_descr)
+            } else {
+                alloc::alloc(t.bucket_size, t.bucket_pointers)
+            };
             if !t.bucket_pointers {
                 (*create_overflow(h).overflow).push(ovf);
             }
@@ -433,7 +437,11 @@ pub unsafe fn make_bucket_array(t: &MapType, b: u8, dirty: *mut u8) -> (*mut u8,
             .bucket_size
             .checked_mul(n)
             .unwrap_or_else(|| fatal(msg::OUT_OF_MEMORY));
-        alloc::alloc_bucket_array(bytes, t.bucket_pointers)
+        if t.bucket_descr != 0 {
+            alloc::alloc_typed(n, t.bucket_size, t.bucket_descr)
+        } else {
+            alloc::alloc_bucket_array(bytes, t.bucket_pointers)
+        }
     } else {
         // SAFETY: `dirty` spans `n` buckets of `t`.
         unsafe { ptr::write_bytes(dirty, 0, t.bucket_size * n) };

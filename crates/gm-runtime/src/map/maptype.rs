@@ -151,6 +151,9 @@ pub struct MapType {
     pub(crate) key_pointers: bool,
     /// Whether an elem holds pointers (indirect storage is scanned).
     pub(crate) elem_pointers: bool,
+    /// The bucket's precise layout for the collector, or 0 (scan every
+    /// word).
+    pub(crate) bucket_descr: usize,
 }
 
 fn check_size_align(what: &str, size: usize, align: usize) {
@@ -318,6 +321,7 @@ impl MapType {
             bucket_pointers: true,
             key_pointers: true,
             elem_pointers: true,
+            bucket_descr: 0,
         }
         .with_pointers(has_string, true)
     }
@@ -330,6 +334,34 @@ impl MapType {
         self.elem_pointers = elem;
         self.bucket_pointers = key || elem || self.indirect_key() || self.indirect_elem();
         self
+    }
+
+    /// Gives the exact pointer words (word offsets) of a key and an elem:
+    /// buckets are then allocated with a precise layout, scanning only
+    /// those words (and the overflow link).
+    pub fn with_pointer_words(self, key: &[usize], elem: &[usize]) -> MapType {
+        let mut t = self.with_pointers(!key.is_empty(), !elem.is_empty());
+        if !t.bucket_pointers {
+            return t;
+        }
+        let mut words = Vec::new();
+        for i in 0..BUCKET_CNT {
+            let k = (DATA_OFFSET + i * t.key_slot) / 8;
+            if t.indirect_key() {
+                words.push(k);
+            } else {
+                words.extend(key.iter().map(|w| k + w));
+            }
+            let e = (t.elems_offset + i * t.elem_slot) / 8;
+            if t.indirect_elem() {
+                words.push(e);
+            } else {
+                words.extend(elem.iter().map(|w| e + w));
+            }
+        }
+        words.push(t.overflow_offset / 8);
+        t.bucket_descr = crate::alloc::descriptor(&words, t.bucket_size / 8);
+        t
     }
 
     /// Whether buckets hold pointers (else they are noscan memory).

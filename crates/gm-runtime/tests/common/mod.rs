@@ -191,7 +191,7 @@ impl Shape for StrFast {
     const ELEM: usize = 8;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::string(), 8, 8).with_pointers(true, false)))
+        T.get_or_init(|| leak(MapType::new(KeyType::string(), 8, 8).with_pointer_words(&[0], &[])))
     }
     fn key(seed: u64) -> String {
         format!("{}#", seed as usize % strings().len())
@@ -374,7 +374,9 @@ impl Shape for BigElem {
     const ELEM: usize = 200;
     fn map_type() -> &'static MapType {
         static T: OnceLock<&'static MapType> = OnceLock::new();
-        T.get_or_init(|| leak(MapType::new(KeyType::mem(8, 8), 200, 8).with_pointers(false, false)))
+        T.get_or_init(|| {
+            leak(MapType::new(KeyType::mem(8, 8), 200, 8).with_pointer_words(&[], &[]))
+        })
     }
     fn key(seed: u64) -> u64 {
         seed ^ 0x5555
