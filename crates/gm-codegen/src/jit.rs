@@ -370,7 +370,16 @@ impl<'p> Codegen<'p> {
         for line in asm.lines() {
             if let Some(tags) = line.trim_start().strip_prefix("; ^-- debug @") {
                 let site = self.site(tags);
+                // A call may take several instructions, each tagged: the
+                // last is the call itself.
+                let n = self.lines.len();
+                for earlier in &mut self.lines[n.saturating_sub(6)..n.saturating_sub(1)] {
+                    if earlier.call == site {
+                        earlier.call = None;
+                    }
+                }
                 if let Some(last) = self.lines.last_mut() {
+                    last.loc = site.as_ref().map(|(_, span)| span.lo);
                     last.call = site;
                 }
                 continue;

@@ -160,6 +160,14 @@ window.onerror = function (msg, src, line) {
     }
   });
 
+  // The program's output, when run for the page (--seed).
+  if (D.run) {
+    var out = column("output", "output (seed " + D.run.seed + ", exit status " + D.run.status + ")");
+    (D.run.stdout + D.run.stderr).split("\n").forEach(function (t) {
+      out.appendChild(el("div", "l nosrc", t));
+    });
+  }
+
   function showSummary() {
     var fs = current >= 0 ? [current] : D.functions.map(function (_, i) { return i; });
     var counts = {};
@@ -206,22 +214,38 @@ window.onerror = function (msg, src, line) {
   });
   main.addEventListener("click", function (ev) {
     var t = ev.target.closest("[data-s]");
-    if (!t) return;
+    if (t) pin(Number(t.getAttribute("data-s")), t.closest(".body"));
+  });
+  function pin(line, here) {
     if (pinned) mark(String(pinned), "sel", false);
-    pinned = Number(t.getAttribute("data-s"));
+    pinned = line;
     mark(String(pinned), "sel", true);
     // Lines of this source line in sections not rendered yet.
     sections.forEach(function (s) {
       if (s.filled) return;
       for (var i = s.from; i < s.to; i++) if (s.lines[i][2] === pinned) { fill(s); return; }
     });
-    var here = t.closest(".body");
     document.querySelectorAll(".body").forEach(function (b) {
       if (b !== here) scrollTo(b, byLine[pinned]);
     });
+  }
+
+  // A link may choose the view: #func=NAME&line=N&collapse=typed,order
+  var opts = {};
+  location.hash.slice(1).split("&").forEach(function (kv) {
+    var i = kv.indexOf("=");
+    if (i > 0) opts[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1));
+  });
+  if (opts.func) {
+    D.functions.forEach(function (f, i) { if (f.name === opts.func) current = i; });
+  }
+  (opts.collapse || "").split(",").forEach(function (st) {
+    var c = document.getElementById("col-" + st);
+    if (c) c.classList.add("collapsed");
   });
 
   if (current >= 0) { pick.value = String(current); choose(current); } else showSummary();
+  if (opts.line) pin(Number(opts.line), null);
   document.body.setAttribute("data-rendered", "ok");
   document.body.setAttribute("data-render-ms", String(Math.round(performance.now())));
 })();
