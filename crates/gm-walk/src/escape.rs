@@ -766,7 +766,7 @@ impl Graph<'_> {
                 .get(i)
                 .map_or("", |&p| callee.locals[p].name.as_str());
             self.because(format!(
-                "passed to {}, whose parameter {param} leaks",
+                "passed to {} (leaking param: {param})",
                 callee.name
             ));
             if leak.value {

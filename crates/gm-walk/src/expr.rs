@@ -288,8 +288,8 @@ impl Walk<'_, '_> {
             None => "the hint is not constant".to_string(),
         };
         let escapes = || match self.esc.heap_reason(self.func_id, span) {
-            Some(r) => format!("the map escapes to the heap: {r}"),
-            None => "the map escapes to the heap".to_string(),
+            Some(r) => format!("the map escapes to heap: {r}"),
+            None => "the map escapes to heap".to_string(),
         };
         let (f, text) = match (on_stack, hint.is_some_and(|h| h <= BUCKET_COUNT)) {
             (true, true) => (
