@@ -64,6 +64,24 @@ window.onerror = function (msg, src, line) {
     dl.appendChild(el("dd", "", x[1]));
   });
   legend.appendChild(dl);
+  // Map calls per function.
+  var table = el("table");
+  table.id = "per-function";
+  var head = el("tr");
+  head.appendChild(el("th", "", "function"));
+  head.appendChild(el("th", "", "map calls"));
+  table.appendChild(head);
+  D.functions.forEach(function (f) {
+    var tr = el("tr");
+    tr.appendChild(el("td", "", f.name));
+    var td = el("td");
+    if (!f.summary.length) td.textContent = "none";
+    f.summary.forEach(function (x) { td.appendChild(el("span", "chip", x[0] + " \u00d7" + x[1])); });
+    tr.appendChild(td);
+    table.appendChild(tr);
+  });
+  legend.appendChild(el("h3", "", "map calls per function"));
+  legend.appendChild(table);
   document.body.appendChild(legend);
   legendBtn.onclick = function () { legend.classList.toggle("open"); };
 
