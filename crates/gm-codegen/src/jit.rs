@@ -379,7 +379,10 @@ impl<'p> Codegen<'p> {
                     }
                 }
                 if let Some(last) = self.lines.last_mut() {
-                    last.loc = site.as_ref().map(|(_, span)| span.lo);
+                    last.loc = site
+                        .as_ref()
+                        .filter(|(_, span)| *span != gm_diag::Span::DUMMY)
+                        .map(|(_, span)| span.lo);
                     last.call = site;
                 }
                 continue;
