@@ -170,6 +170,46 @@ enum Src {
     Address(Node),
 }
 
+/// What a flow into the heap does, for the reason an allocation escapes.
+#[derive(Clone, Copy, Debug)]
+enum Cause {
+    Unknown,
+    Panic,
+    Global(gm_ir::GlobalId),
+    Map,
+    SliceElem,
+    Pointer,
+    SliceLit,
+    Append,
+    Sliced,
+    /// Passed as argument `i` of a function whose parameter leaks.
+    Param(FuncId, usize),
+}
+
+impl Cause {
+    fn text(self, program: &Program) -> String {
+        match self {
+            Cause::Unknown => "its address is kept where escape analysis cannot follow it".into(),
+            Cause::Panic => "passed to panic".into(),
+            Cause::Global(g) => format!("stored in global {}", program.globals[g].name),
+            Cause::Map => "stored in a map".into(),
+            Cause::SliceElem => "stored in a slice element".into(),
+            Cause::Pointer => "stored through a pointer".into(),
+            Cause::SliceLit => "stored in a slice literal".into(),
+            Cause::Append => "appended to a slice".into(),
+            Cause::Sliced => "its array is sliced".into(),
+            Cause::Param(f, i) => {
+                let callee = &program.funcs[f];
+                let param = callee
+                    .params
+                    .get(i)
+                    .map_or("", |&p| callee.locals[p].name.as_str());
+                format!("passed to {} (leaking param: {param})", callee.name)
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AllocKind {
     Map,
@@ -197,9 +237,9 @@ struct Graph<'a> {
     depth: u32,
     func: &'a Func,
     /// What the flows being recorded do, for escape reasons.
-    cause: String,
+    cause: Cause,
     /// The cause of the first flow from each node into the heap.
-    heap_causes: HashMap<Node, String>,
+    heap_causes: HashMap<Node, Cause>,
 }
 
 impl<'a> Graph<'a> {
@@ -214,7 +254,7 @@ impl<'a> Graph<'a> {
             var_depth: HashMap::new(),
             depth: 0,
             func: f,
-            cause: String::new(),
+            cause: Cause::Unknown,
             heap_causes: HashMap::new(),
         };
         for s in &f.body {
@@ -274,8 +314,7 @@ impl<'a> Graph<'a> {
         for s in srcs {
             if to == Node::Heap {
                 let (Src::Contents(n) | Src::Address(n)) = s;
-                let cause = self.cause.clone();
-                self.heap_causes.entry(n).or_insert(cause);
+                self.heap_causes.entry(n).or_insert(self.cause);
             }
             match s {
                 Src::Contents(n) => self.edges.push((n, to)),
@@ -296,8 +335,8 @@ impl<'a> Graph<'a> {
     }
 
     /// Names what the flows recorded next do.
-    fn because(&mut self, cause: impl Into<String>) {
-        self.cause = cause.into();
+    fn because(&mut self, cause: Cause) {
+        self.cause = cause;
     }
 
     /// What makes escaping allocation `a` escape: the first way out found
@@ -319,7 +358,7 @@ impl<'a> Graph<'a> {
             if n == Node::Heap
                 && let Some(c) = self.heap_causes.get(&Node::Alloc(a))
             {
-                return c.clone();
+                return c.text(self.program);
             }
             match n {
                 Node::Result(_) => return "returned".to_string(),
@@ -330,7 +369,7 @@ impl<'a> Graph<'a> {
                 _ => {}
             }
             if let Some(c) = self.heap_causes.get(&n) {
-                return c.clone();
+                return c.text(self.program);
             }
             for &(from, to) in &self.edges {
                 if from == n {
@@ -338,7 +377,7 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        "its address is kept where escape analysis cannot follow it".to_string()
+        Cause::Unknown.text(self.program)
     }
 
     /// Nodes whose contents reach the heap.
@@ -530,7 +569,7 @@ impl<'a> Graph<'a> {
             }
             StmtKind::Panic(x) => {
                 let srcs = self.expr(x);
-                self.because("passed to panic");
+                self.because(Cause::Panic);
                 self.flow_to_heap(srcs);
             }
             StmtKind::Delete(m, k) => {
@@ -556,8 +595,7 @@ impl<'a> Graph<'a> {
             ExprKind::Blank => {}
             ExprKind::Name(Var::Local(l)) => self.flow(srcs, Node::Var(*l)),
             ExprKind::Name(Var::Global(g)) => {
-                let name = &self.program.globals[*g].name;
-                self.because(format!("stored in global {name}"));
+                self.because(Cause::Global(*g));
                 self.flow_to_heap(srcs);
             }
             ExprKind::Dot(x, _) => self.assign(x, srcs),
@@ -568,7 +606,7 @@ impl<'a> Graph<'a> {
             ExprKind::IndexMap(m, k) => {
                 self.expr(m);
                 let ks = self.expr(k);
-                self.because("stored in a map");
+                self.because(Cause::Map);
                 self.flow_to_heap(ks);
                 self.flow_to_heap(srcs);
             }
@@ -588,8 +626,8 @@ impl<'a> Graph<'a> {
                     }
                 }
                 self.because(match &dst.kind {
-                    ExprKind::Index(..) => "stored in a slice element",
-                    _ => "stored through a pointer",
+                    ExprKind::Index(..) => Cause::SliceElem,
+                    _ => Cause::Pointer,
                 });
                 self.flow_to_heap(srcs);
             }
@@ -623,10 +661,10 @@ impl<'a> Graph<'a> {
                 let a = self.alloc(e.span, AllocKind::Map);
                 for (k, v) in entries {
                     let ks = self.expr(k);
-                    self.because("stored in a map");
+                    self.because(Cause::Map);
                     self.flow_to_heap(ks);
                     let vs = self.expr(v);
-                    self.because("stored in a map");
+                    self.because(Cause::Map);
                     self.flow_to_heap(vs);
                 }
                 vec![Src::Address(Node::Alloc(a))]
@@ -680,7 +718,7 @@ impl<'a> Graph<'a> {
             ExprKind::SliceLit(items) => {
                 for (_, v) in items {
                     let vs = self.expr(v);
-                    self.because("stored in a slice literal");
+                    self.because(Cause::SliceLit);
                     self.flow_to_heap(vs);
                 }
                 vec![]
@@ -701,7 +739,7 @@ impl<'a> Graph<'a> {
                             .filter_map(|s| self.read_through(s))
                             .collect();
                     }
-                    self.because("appended to a slice");
+                    self.because(Cause::Append);
                     self.flow_to_heap(srcs);
                 }
                 base
@@ -727,7 +765,7 @@ impl<'a> Graph<'a> {
                 match kind {
                     // Slicing an array exposes its storage.
                     gm_ir::SliceKind::Array => {
-                        self.because("its array is sliced");
+                        self.because(Cause::Sliced);
                         self.flow_to_heap(xs);
                         vec![]
                     }
@@ -760,15 +798,7 @@ impl Graph<'_> {
         for (i, a) in args.iter().enumerate() {
             let srcs = self.expr(a);
             let leak = leaks.get(i).copied().unwrap_or(LEAKS_EVERYWHERE);
-            let callee = &self.program.funcs[f];
-            let param = callee
-                .params
-                .get(i)
-                .map_or("", |&p| callee.locals[p].name.as_str());
-            self.because(format!(
-                "passed to {} (leaking param: {param})",
-                callee.name
-            ));
+            self.because(Cause::Param(f, i));
             if leak.value {
                 self.flow_to_heap(srcs);
                 continue;
@@ -793,8 +823,7 @@ impl Graph<'_> {
                     Src::Address(Node::Alloc(a)) if self.allocs[a].kind == AllocKind::Map => {}
                     Src::Address(n) | Src::Contents(n) if pointee => {
                         // A pointer we hold: treat it as escaping.
-                        let cause = self.cause.clone();
-                        self.heap_causes.entry(n).or_insert(cause);
+                        self.heap_causes.entry(n).or_insert(self.cause);
                         self.edges.push((n, Node::Heap));
                     }
                     _ => {}
