@@ -122,7 +122,7 @@ impl FnCx<'_, '_> {
                 }
             }
             ExprKind::RuntimeCall(f, args) => {
-                let mut vals = self.runtime_call(*f, args, e.ty)?;
+                let mut vals = self.runtime_call(*f, args, e.ty, e.span)?;
                 match vals.len() {
                     0 => Ok(Val::Regs(Vec::new())),
                     1 => Ok(vals.pop().unwrap_or(Val::Regs(Vec::new()))),
@@ -505,7 +505,7 @@ impl FnCx<'_, '_> {
                 self.multi(x)
             }
             ExprKind::Call(f, args) => self.call(*f, args),
-            ExprKind::RuntimeCall(f, args) => self.runtime_call(*f, args, e.ty),
+            ExprKind::RuntimeCall(f, args) => self.runtime_call(*f, args, e.ty, e.span),
             _ => Ok(vec![self.expr(e)?]),
         }
     }
@@ -569,7 +569,13 @@ impl FnCx<'_, '_> {
     /// A call of `runtime.<f>` made by walk. String arguments pass as two
     /// words; the comma-ok forms get an out-pointer for the bool and yield
     /// `(ptr, ok)`.
-    pub fn runtime_call(&mut self, f: RtFn, args: &[Expr], ty: gm_ir::TypeId) -> R<Vec<Val>> {
+    pub fn runtime_call(
+        &mut self,
+        f: RtFn,
+        args: &[Expr],
+        ty: gm_ir::TypeId,
+        span: gm_diag::Span,
+    ) -> R<Vec<Val>> {
         let mut words = Vec::new();
         for v in self.args(args)? {
             match v {
@@ -584,6 +590,7 @@ impl FnCx<'_, '_> {
         } else {
             None
         };
+        self.rt_span = Some(span);
         let rets = self.call_rt(f.name(), &words)?;
         let mut out: Vec<Val> = rets.into_iter().map(|r| Val::Regs(vec![r])).collect();
         if let Some(t) = ok_slot {

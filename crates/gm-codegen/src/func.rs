@@ -140,6 +140,10 @@ pub(crate) struct FnCx<'a, 'p> {
     /// An error found by a helper that cannot return one; reported when the
     /// function is finished.
     pub failed: Option<String>,
+    /// The statement being translated, and the runtime call expression
+    /// whose call comes next (source positions for `gm explore`).
+    pub span: gm_diag::Span,
+    pub rt_span: Option<gm_diag::Span>,
 }
 
 impl<'a, 'p> FnCx<'a, 'p> {
@@ -154,6 +158,8 @@ impl<'a, 'p> FnCx<'a, 'p> {
             refs: HashMap::new(),
             panic_blocks: HashMap::new(),
             failed: None,
+            span: gm_diag::Span::DUMMY,
+            rt_span: None,
         }
     }
 
@@ -586,6 +592,14 @@ impl<'a, 'p> FnCx<'a, 'p> {
             .map(|(&a, &t)| self.coerce(a, t))
             .collect();
         let call = self.b.ins().call(fr, &args);
+        if self.cg.trace {
+            // The call's source, as a debug tag: it survives inlining and
+            // shows in both the CLIF and the disassembly.
+            let span = self.rt_span.take().unwrap_or(self.span);
+            let site = self.cg.sites.len() as u32;
+            self.cg.sites.push((name.to_string(), span));
+            self.b.func.debug_tags.set(call, [ir::DebugTag::User(site)]);
+        }
         Ok(self.b.inst_results(call).to_vec())
     }
 

@@ -37,6 +37,23 @@ pub struct Codegen<'p> {
     pub funcs: Vec<cranelift_module::FuncId>,
     pub imports: HashMap<String, cranelift_module::FuncId>,
     pub data: Data,
+    /// Record source positions (srclocs, and a debug tag on each runtime
+    /// call) and keep the dump's lines with them.
+    pub trace: bool,
+    /// Runtime call sites, by debug tag: the function called and the span
+    /// of the call.
+    pub sites: Vec<(String, gm_diag::Span)>,
+    pub lines: Vec<CodeLine>,
+}
+
+/// A line of the CLIF or disassembly dump and where it comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeLine {
+    pub text: String,
+    /// The source byte offset of the instruction (CLIF srcloc).
+    pub loc: Option<u32>,
+    /// The runtime call the line makes: its name and the span of the call.
+    pub call: Option<(String, gm_diag::Span)>,
 }
 
 /// Static memory the generated code addresses directly. Allocated from
@@ -78,6 +95,8 @@ pub struct Compiled {
     pub rodata: Option<*const u8>,
     /// The CLIF or disassembly text, when asked for.
     pub text: String,
+    /// That text's lines with their sources, when tracing.
+    pub lines: Vec<CodeLine>,
 }
 
 impl Compiled {
@@ -140,6 +159,9 @@ impl<'p> Codegen<'p> {
             funcs: Vec::new(),
             imports: HashMap::new(),
             data: Data::default(),
+            trace: false,
+            sites: Vec::new(),
+            lines: Vec::new(),
         };
         // Package variables: zeroed static storage.
         for (_, g) in prog.globals.iter() {
@@ -267,6 +289,7 @@ impl<'p> Codegen<'p> {
             main,
             rodata,
             text,
+            lines: self.lines,
         })
     }
 
@@ -278,7 +301,15 @@ impl<'p> Codegen<'p> {
         dump: Dump,
         text: &mut String,
     ) -> R<()> {
-        if dump == Dump::Clif {
+        if dump == Dump::Clif && self.trace {
+            let mut plain = ctx.func.clone();
+            plain.srclocs.clear();
+            plain.debug_tags.clear();
+            let plain = format!("; {name}\n{}\n", plain.display());
+            let traced = format!("; {name}\n{}\n", ctx.func.display());
+            text.push_str(&plain);
+            self.trace_clif(&plain, &traced);
+        } else if dump == Dump::Clif {
             let _ = writeln!(text, "; {name}\n{}", ctx.func.display());
         }
         // Clearing the context also clears this flag.
@@ -298,10 +329,85 @@ impl<'p> Codegen<'p> {
                 .compiled_code()
                 .and_then(|c| c.vcode.clone())
                 .unwrap_or_default();
-            let _ = writeln!(text, "; {name}\n{asm}");
+            let asm = format!("; {name}\n{asm}\n");
+            if self.trace {
+                text.push_str(&self.trace_asm(&asm));
+            } else {
+                text.push_str(&asm);
+            }
         }
         self.module.clear_context(ctx);
         Ok(())
+    }
+
+    /// Pairs each line of the CLIF text with the srcloc and call site that
+    /// the traced display (same lines, annotated) shows for it.
+    fn trace_clif(&mut self, plain: &str, traced: &str) {
+        for (p, t) in plain.lines().zip(traced.lines()) {
+            let t = t.trim_start();
+            let (loc, rest) = match t.strip_prefix('@') {
+                Some(r) => {
+                    let end = r.find(' ').unwrap_or(r.len());
+                    (u32::from_str_radix(&r[..end], 16).ok(), &r[end..])
+                }
+                None => (None, t),
+            };
+            let call = rest
+                .trim_start()
+                .strip_prefix('<')
+                .and_then(|r| r.split('>').next())
+                .and_then(|tags| self.site(tags));
+            self.lines.push(CodeLine {
+                text: p.to_string(),
+                loc,
+                call,
+            });
+        }
+    }
+
+    /// Drops the disassembly's debug-tag comments, giving each call line
+    /// the site its tag names; returns the text without them.
+    fn trace_asm(&mut self, asm: &str) -> String {
+        let mut out = String::new();
+        for line in asm.lines() {
+            if let Some(tags) = line.trim_start().strip_prefix("; ^-- debug @") {
+                let site = self.site(tags);
+                // A call may take several instructions, each tagged: the
+                // last is the call itself.
+                let n = self.lines.len();
+                for earlier in &mut self.lines[n.saturating_sub(6)..n.saturating_sub(1)] {
+                    if earlier.call == site {
+                        earlier.call = None;
+                    }
+                }
+                if let Some(last) = self.lines.last_mut() {
+                    last.loc = site
+                        .as_ref()
+                        .filter(|(_, span)| *span != gm_diag::Span::DUMMY)
+                        .map(|(_, span)| span.lo);
+                    last.call = site;
+                }
+                continue;
+            }
+            out.push_str(line);
+            out.push('\n');
+            self.lines.push(CodeLine {
+                text: line.to_string(),
+                loc: None,
+                call: None,
+            });
+        }
+        out
+    }
+
+    /// The call site of the innermost (last) numbered tag in `tags`.
+    fn site(&self, tags: &str) -> Option<(String, gm_diag::Span)> {
+        let digits: Vec<&str> = tags
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|d| !d.is_empty())
+            .collect();
+        let n: usize = digits.last()?.parse().ok()?;
+        self.sites.get(n).cloned()
     }
 
     /// The address of the descriptor of a map type.

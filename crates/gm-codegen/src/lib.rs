@@ -30,7 +30,8 @@ mod symbols;
 
 use gm_ir::Program;
 
-use crate::jit::{Codegen, Dump};
+use crate::jit::Codegen;
+pub use crate::jit::{CodeLine, Dump};
 
 /// How to run a program.
 #[derive(Clone, Debug, Default)]
@@ -97,6 +98,15 @@ pub fn compile(program: &Program) -> Result<jit::Compiled, CodegenError> {
 /// Cranelift IR of every function.
 pub fn dump_clif(program: &Program) -> Result<String, CodegenError> {
     Ok(Codegen::new(program)?.compile(Dump::Clif)?.text)
+}
+
+/// The CLIF (`Dump::Clif`) or disassembly (`Dump::Asm`) of every function,
+/// line by line with the source of each line: the same text as
+/// [`dump_clif`] and [`dump_asm`].
+pub fn dump_traced(program: &Program, dump: Dump) -> Result<Vec<CodeLine>, CodegenError> {
+    let mut cg = Codegen::new(program)?;
+    cg.trace = true;
+    Ok(cg.compile(dump)?.lines)
 }
 
 /// Disassembly of every function (Cranelift's VCode listing).

@@ -38,6 +38,27 @@ impl FnCx<'_, '_> {
     }
 
     pub fn stmt(&mut self, s: &Stmt) -> R<()> {
+        let outer = self.at(s.span);
+        let r = self.stmt_kind(s);
+        self.at(outer);
+        r
+    }
+
+    /// Makes `span` the source of the instructions that follow (when
+    /// tracing); returns the previous one.
+    pub fn at(&mut self, span: gm_diag::Span) -> gm_diag::Span {
+        if self.cg.trace {
+            let loc = if span == gm_diag::Span::DUMMY {
+                cranelift_codegen::ir::SourceLoc::default()
+            } else {
+                cranelift_codegen::ir::SourceLoc::new(span.lo)
+            };
+            self.b.set_srcloc(loc);
+        }
+        std::mem::replace(&mut self.span, span)
+    }
+
+    fn stmt_kind(&mut self, s: &Stmt) -> R<()> {
         match &s.kind {
             StmtKind::Block(b) => self.stmts(b),
             StmtKind::Decl(id) => self.decl(*id),

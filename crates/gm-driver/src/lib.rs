@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+pub mod explore;
+
 use gm_diag::{Diagnostic, Diagnostics, SourceFile, Span, Style};
 use gm_ir::Program;
 use gm_syntax::ast;

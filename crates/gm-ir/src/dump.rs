@@ -16,10 +16,17 @@ use crate::types::{TypeId, TypeTable};
 
 /// Dumps every function of a program (the package `init` first).
 pub fn dump_program(p: &Program) -> String {
+    dump_traced(p).0
+}
+
+/// [`dump_program`] with, for each line, the span of the node it prints.
+pub fn dump_traced(p: &Program) -> (String, Vec<gm_diag::Span>) {
     let mut d = Dumper {
         out: String::new(),
         types: &p.types,
         program: p,
+        at: gm_diag::Span::DUMMY,
+        spans: Vec::new(),
     };
     let mut ids: Vec<FuncId> = p.funcs.keys().collect();
     if let Some(init) = p.init {
@@ -27,15 +34,19 @@ pub fn dump_program(p: &Program) -> String {
         ids.insert(0, init);
     }
     for id in ids {
+        d.at = p.funcs[id].span;
         d.func(&p.funcs[id]);
     }
-    d.out
+    (d.out, d.spans)
 }
 
 struct Dumper<'p> {
     out: String,
     types: &'p TypeTable,
     program: &'p Program,
+    /// The span of the node being printed, and that of each line so far.
+    at: gm_diag::Span,
+    spans: Vec<gm_diag::Span>,
 }
 
 impl Dumper<'_> {
@@ -45,6 +56,7 @@ impl Dumper<'_> {
         }
         self.out.push_str(text);
         self.out.push('\n');
+        self.spans.push(self.at);
     }
 
     fn ty(&self, t: TypeId) -> String {
@@ -82,6 +94,12 @@ impl Dumper<'_> {
     }
 
     fn stmt(&mut self, f: &Func, s: &Stmt, depth: usize) {
+        let outer = std::mem::replace(&mut self.at, s.span);
+        self.stmt_kind(f, s, depth);
+        self.at = outer;
+    }
+
+    fn stmt_kind(&mut self, f: &Func, s: &Stmt, depth: usize) {
         match &s.kind {
             StmtKind::Block(body) => self.stmts(f, "BLOCK", body, depth),
             StmtKind::Decl(l) => {
@@ -237,6 +255,12 @@ impl Dumper<'_> {
     }
 
     fn expr(&mut self, f: &Func, e: &Expr, depth: usize) {
+        let outer = std::mem::replace(&mut self.at, e.span);
+        self.expr_node(f, e, depth);
+        self.at = outer;
+    }
+
+    fn expr_node(&mut self, f: &Func, e: &Expr, depth: usize) {
         let ty = self.ty(e.ty);
         let head = match &e.kind {
             ExprKind::Name(Var::Local(l)) => format!("NAME {}", self.local(f, *l)),

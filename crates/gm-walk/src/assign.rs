@@ -7,7 +7,7 @@ use gm_diag::Span;
 use gm_ir::runtime::RtFn;
 use gm_ir::{BinOp, Expr, ExprKind, Stmt, StmtKind, Var};
 
-use crate::mapfast::{MapOp, map_fn};
+use crate::mapfast::MapOp;
 use crate::util::{declare, is_map_append, stmt};
 use crate::walk::Walk;
 
@@ -211,7 +211,8 @@ impl Walk<'_, '_> {
         let key = self.map_key_arg(map, k, false);
         let desc = self.type_desc(map, span);
         let mut args = vec![desc, m, key];
-        let f = map_fn(self.ctx.types, map, MapOp::Access2);
+        let (f, why) = crate::mapfast::map_fn_why(self.ctx.types, map, MapOp::Access2);
+        self.explain(f, span, why);
         if f == RtFn::mapaccess2_fat {
             args.push(self.map_zero(span));
         }

@@ -16,6 +16,8 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
+use gm_diag::Span;
+use gm_ir::runtime::RtFn;
 use gm_ir::{
     BinOp, Expr, ExprKind, Func, FuncId, LoopId, Program, SliceKind, Stmt, StmtKind, TypeId, Var,
 };
@@ -33,18 +35,52 @@ pub fn dump_functions(program: &Program) -> Vec<(String, String)> {
     function_order(program)
         .into_iter()
         .map(|id| {
-            let f = &program.funcs[id];
-            let mut p = Printer {
-                program,
-                func: f,
-                out: String::new(),
-                labeled: labeled_targets(&f.body),
-                breakables: Vec::new(),
-            };
-            p.func();
-            (f.name.clone(), p.out)
+            let p = print_func(program, id);
+            (program.funcs[id].name.clone(), p.out)
         })
         .collect()
+}
+
+/// One function's dump with, for each line, the span of the statement it
+/// prints and the runtime calls on it (each with its expression's span).
+pub struct TracedFunc {
+    pub id: FuncId,
+    pub text: String,
+    pub spans: Vec<Span>,
+    pub calls: Vec<Vec<(RtFn, Span)>>,
+}
+
+/// [`dump_functions`] with source spans and calls per line.
+pub fn dump_traced(program: &Program) -> Vec<TracedFunc> {
+    function_order(program)
+        .into_iter()
+        .map(|id| {
+            let p = print_func(program, id);
+            TracedFunc {
+                id,
+                text: p.out,
+                spans: p.spans,
+                calls: p.calls,
+            }
+        })
+        .collect()
+}
+
+fn print_func(program: &Program, id: FuncId) -> Printer<'_> {
+    let f = &program.funcs[id];
+    let mut p = Printer {
+        program,
+        func: f,
+        out: String::new(),
+        labeled: labeled_targets(&f.body),
+        breakables: Vec::new(),
+        at: f.span,
+        spans: Vec::new(),
+        calls: Vec::new(),
+        pending: Vec::new(),
+    };
+    p.func();
+    p
 }
 
 /// Each function before and after walk, one after the other.
@@ -174,6 +210,12 @@ struct Printer<'p> {
     out: String,
     labeled: HashSet<LoopId>,
     breakables: Vec<LoopId>,
+    /// The span of the statement being printed.
+    at: Span,
+    /// Per line printed: its statement's span and its runtime calls.
+    spans: Vec<Span>,
+    calls: Vec<Vec<(RtFn, Span)>>,
+    pending: Vec<(RtFn, Span)>,
 }
 
 impl Printer<'_> {
@@ -187,6 +229,8 @@ impl Printer<'_> {
         }
         self.out.push_str(text);
         self.out.push('\n');
+        self.spans.push(self.at);
+        self.calls.push(std::mem::take(&mut self.pending));
     }
 
     fn func(&mut self) {
@@ -227,8 +271,10 @@ impl Printer<'_> {
             ) = (&stmts[i].kind, stmts.get(i + 1))
                 && matches!(target.kind, ExprKind::Name(Var::Local(t)) if t == *l)
             {
+                let outer = std::mem::replace(&mut self.at, stmts[i + 1].span);
                 let text = format!("{} := {}", self.func.locals[*l].name, self.expr(value));
                 self.line(depth, &text);
+                self.at = outer;
                 i += 2;
                 continue;
             }
@@ -252,6 +298,12 @@ impl Printer<'_> {
     }
 
     fn stmt(&mut self, s: &Stmt, depth: usize) {
+        let outer = std::mem::replace(&mut self.at, s.span);
+        self.stmt_kind(s, depth);
+        self.at = outer;
+    }
+
+    fn stmt_kind(&mut self, s: &Stmt, depth: usize) {
         match &s.kind {
             StmtKind::Block(b) => {
                 self.line(depth, "{");
@@ -427,8 +479,13 @@ impl Printer<'_> {
     /// A statement on one line (a `for` post statement, `Init` lists).
     fn inline_stmt(&mut self, s: &Stmt) -> String {
         let saved = std::mem::take(&mut self.out);
+        let (spans, calls) = (self.spans.len(), self.calls.len());
         self.stmt(s, 0);
         let text = std::mem::replace(&mut self.out, saved);
+        // Its lines become part of the current one.
+        self.spans.truncate(spans);
+        let inner: Vec<(RtFn, Span)> = self.calls.drain(calls..).flatten().collect();
+        self.pending.extend(inner);
         text.lines().map(str::trim).collect::<Vec<_>>().join("; ")
     }
 
@@ -513,7 +570,10 @@ impl Printer<'_> {
             ExprKind::Call(f, args) => {
                 format!("{}({})", self.program.funcs[*f].name, self.list(args))
             }
-            ExprKind::RuntimeCall(f, args) => format!("{}({})", f.name(), self.list(args)),
+            ExprKind::RuntimeCall(f, args) => {
+                self.pending.push((*f, e.span));
+                format!("{}({})", f.name(), self.list(args))
+            }
             ExprKind::Len(x) => format!("len({})", self.expr(x)),
             ExprKind::Cap(x) => format!("cap({})", self.expr(x)),
             ExprKind::MakeMap(h) => match h {

@@ -45,12 +45,22 @@ pub struct EscapeInfo {
     stack_maps: HashSet<Site>,
     /// Non-escaping conversions, and whether their result is written.
     local_convs: HashMap<Site, bool>,
+    /// What makes each escaping map allocation escape, in words.
+    heap_reasons: HashMap<Site, String>,
 }
 
 impl EscapeInfo {
     /// Whether the map made at `span` in `func` may live on the stack.
     pub fn on_stack(&self, func: FuncId, span: Span) -> bool {
         self.stack_maps.contains(&(func, span.lo, span.hi))
+    }
+
+    /// Why the map made at `span` in `func` lives on the heap (`returned`,
+    /// `stored in global g`, …), when it does.
+    pub fn heap_reason(&self, func: FuncId, span: Span) -> Option<&str> {
+        self.heap_reasons
+            .get(&(func, span.lo, span.hi))
+            .map(String::as_str)
     }
 
     /// Where the `[]byte` (`bytes`) or `[]rune` conversion at `span` in
@@ -125,6 +135,9 @@ pub fn analyze(program: &Program) -> EscapeInfo {
                 AllocKind::Map if !g.alloc_escapes(site, &escaping) => {
                     info.stack_maps.insert(key);
                 }
+                AllocKind::Map => {
+                    info.heap_reasons.insert(key, g.escape_reason(site));
+                }
                 AllocKind::Conv if !g.alloc_escapes(site, &escaping) => {
                     info.local_convs.insert(key, g.alloc_written(site));
                 }
@@ -157,6 +170,46 @@ enum Src {
     Address(Node),
 }
 
+/// What a flow into the heap does, for the reason an allocation escapes.
+#[derive(Clone, Copy, Debug)]
+enum Cause {
+    Unknown,
+    Panic,
+    Global(gm_ir::GlobalId),
+    Map,
+    SliceElem,
+    Pointer,
+    SliceLit,
+    Append,
+    Sliced,
+    /// Passed as argument `i` of a function whose parameter leaks.
+    Param(FuncId, usize),
+}
+
+impl Cause {
+    fn text(self, program: &Program) -> String {
+        match self {
+            Cause::Unknown => "its address is kept where escape analysis cannot follow it".into(),
+            Cause::Panic => "passed to panic".into(),
+            Cause::Global(g) => format!("stored in global {}", program.globals[g].name),
+            Cause::Map => "stored in a map".into(),
+            Cause::SliceElem => "stored in a slice element".into(),
+            Cause::Pointer => "stored through a pointer".into(),
+            Cause::SliceLit => "stored in a slice literal".into(),
+            Cause::Append => "appended to a slice".into(),
+            Cause::Sliced => "its array is sliced".into(),
+            Cause::Param(f, i) => {
+                let callee = &program.funcs[f];
+                let param = callee
+                    .params
+                    .get(i)
+                    .map_or("", |&p| callee.locals[p].name.as_str());
+                format!("passed to {} (leaking param: {param})", callee.name)
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AllocKind {
     Map,
@@ -182,6 +235,11 @@ struct Graph<'a> {
     allocs: Vec<Alloc>,
     var_depth: HashMap<LocalId, u32>,
     depth: u32,
+    func: &'a Func,
+    /// What the flows being recorded do, for escape reasons.
+    cause: Cause,
+    /// The cause of the first flow from each node into the heap.
+    heap_causes: HashMap<Node, Cause>,
 }
 
 impl<'a> Graph<'a> {
@@ -195,6 +253,9 @@ impl<'a> Graph<'a> {
             allocs: Vec::new(),
             var_depth: HashMap::new(),
             depth: 0,
+            func: f,
+            cause: Cause::Unknown,
+            heap_causes: HashMap::new(),
         };
         for s in &f.body {
             g.stmt(s);
@@ -251,6 +312,10 @@ impl<'a> Graph<'a> {
     /// Records that the values in `srcs` are stored into `to`.
     fn flow(&mut self, srcs: Vec<Src>, to: Node) {
         for s in srcs {
+            if to == Node::Heap {
+                let (Src::Contents(n) | Src::Address(n)) = s;
+                self.heap_causes.entry(n).or_insert(self.cause);
+            }
             match s {
                 Src::Contents(n) => self.edges.push((n, to)),
                 Src::Address(n) => {
@@ -267,6 +332,52 @@ impl<'a> Graph<'a> {
 
     fn flow_to_heap(&mut self, srcs: Vec<Src>) {
         self.flow(srcs, Node::Heap);
+    }
+
+    /// Names what the flows recorded next do.
+    fn because(&mut self, cause: Cause) {
+        self.cause = cause;
+    }
+
+    /// What makes escaping allocation `a` escape: the first way out found
+    /// from a holder of its address, breadth first.
+    fn escape_reason(&self, a: usize) -> String {
+        let depth = self.allocs[a].depth;
+        let mut seen: HashSet<Node> = HashSet::new();
+        let mut queue: std::collections::VecDeque<Node> = self
+            .addr_in
+            .iter()
+            .filter(|(x, _)| *x == a)
+            .map(|&(_, h)| h)
+            .collect();
+        while let Some(n) = queue.pop_front() {
+            if !seen.insert(n) {
+                continue;
+            }
+            // Its address went straight to the heap.
+            if n == Node::Heap
+                && let Some(c) = self.heap_causes.get(&Node::Alloc(a))
+            {
+                return c.text(self.program);
+            }
+            match n {
+                Node::Result(_) => return "returned".to_string(),
+                Node::Var(v) if self.var_depth.get(&v).copied().unwrap_or(0) < depth => {
+                    let name = &self.func.locals[v].name;
+                    return format!("kept in {name}, declared outside the loop that makes it");
+                }
+                _ => {}
+            }
+            if let Some(c) = self.heap_causes.get(&n) {
+                return c.text(self.program);
+            }
+            for &(from, to) in &self.edges {
+                if from == n {
+                    queue.push_back(to);
+                }
+            }
+        }
+        Cause::Unknown.text(self.program)
     }
 
     /// Nodes whose contents reach the heap.
@@ -458,6 +569,7 @@ impl<'a> Graph<'a> {
             }
             StmtKind::Panic(x) => {
                 let srcs = self.expr(x);
+                self.because(Cause::Panic);
                 self.flow_to_heap(srcs);
             }
             StmtKind::Delete(m, k) => {
@@ -482,7 +594,10 @@ impl<'a> Graph<'a> {
         match &dst.kind {
             ExprKind::Blank => {}
             ExprKind::Name(Var::Local(l)) => self.flow(srcs, Node::Var(*l)),
-            ExprKind::Name(Var::Global(_)) => self.flow_to_heap(srcs),
+            ExprKind::Name(Var::Global(g)) => {
+                self.because(Cause::Global(*g));
+                self.flow_to_heap(srcs);
+            }
             ExprKind::Dot(x, _) => self.assign(x, srcs),
             ExprKind::Index(x, i) if self.program.types.array_of(x.ty).is_some() => {
                 self.expr(i);
@@ -491,6 +606,7 @@ impl<'a> Graph<'a> {
             ExprKind::IndexMap(m, k) => {
                 self.expr(m);
                 let ks = self.expr(k);
+                self.because(Cause::Map);
                 self.flow_to_heap(ks);
                 self.flow_to_heap(srcs);
             }
@@ -509,6 +625,10 @@ impl<'a> Graph<'a> {
                         self.mutate(through);
                     }
                 }
+                self.because(match &dst.kind {
+                    ExprKind::Index(..) => Cause::SliceElem,
+                    _ => Cause::Pointer,
+                });
                 self.flow_to_heap(srcs);
             }
         }
@@ -541,8 +661,10 @@ impl<'a> Graph<'a> {
                 let a = self.alloc(e.span, AllocKind::Map);
                 for (k, v) in entries {
                     let ks = self.expr(k);
+                    self.because(Cause::Map);
                     self.flow_to_heap(ks);
                     let vs = self.expr(v);
+                    self.because(Cause::Map);
                     self.flow_to_heap(vs);
                 }
                 vec![Src::Address(Node::Alloc(a))]
@@ -596,6 +718,7 @@ impl<'a> Graph<'a> {
             ExprKind::SliceLit(items) => {
                 for (_, v) in items {
                     let vs = self.expr(v);
+                    self.because(Cause::SliceLit);
                     self.flow_to_heap(vs);
                 }
                 vec![]
@@ -616,6 +739,7 @@ impl<'a> Graph<'a> {
                             .filter_map(|s| self.read_through(s))
                             .collect();
                     }
+                    self.because(Cause::Append);
                     self.flow_to_heap(srcs);
                 }
                 base
@@ -641,6 +765,7 @@ impl<'a> Graph<'a> {
                 match kind {
                     // Slicing an array exposes its storage.
                     gm_ir::SliceKind::Array => {
+                        self.because(Cause::Sliced);
                         self.flow_to_heap(xs);
                         vec![]
                     }
@@ -673,6 +798,7 @@ impl Graph<'_> {
         for (i, a) in args.iter().enumerate() {
             let srcs = self.expr(a);
             let leak = leaks.get(i).copied().unwrap_or(LEAKS_EVERYWHERE);
+            self.because(Cause::Param(f, i));
             if leak.value {
                 self.flow_to_heap(srcs);
                 continue;
@@ -695,9 +821,11 @@ impl Graph<'_> {
             for s in srcs {
                 match s {
                     Src::Address(Node::Alloc(a)) if self.allocs[a].kind == AllocKind::Map => {}
-                    Src::Address(n) if pointee => self.edges.push((n, Node::Heap)),
-                    // A pointer we hold: treat it as escaping.
-                    Src::Contents(n) if pointee => self.edges.push((n, Node::Heap)),
+                    Src::Address(n) | Src::Contents(n) if pointee => {
+                        // A pointer we hold: treat it as escaping.
+                        self.heap_causes.entry(n).or_insert(self.cause);
+                        self.edges.push((n, Node::Heap));
+                    }
                     _ => {}
                 }
             }

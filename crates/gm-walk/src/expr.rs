@@ -7,7 +7,7 @@ use gm_ir::constant::ConstValue;
 use gm_ir::runtime::RtFn;
 use gm_ir::{Basic, BinOp, ConvBuf, Expr, ExprKind, Stmt, StmtKind, TypeId};
 
-use crate::mapfast::{MapFast, MapOp, map_fast, map_fn};
+use crate::mapfast::{MapFast, MapOp, map_fast, map_fn_why};
 use crate::rtypes::{HMAP_BUCKETS, HMAP_HASH0};
 use crate::util::{declare, stmt};
 use crate::walk::Walk;
@@ -138,9 +138,12 @@ impl Walk<'_, '_> {
         let desc = self.type_desc(map, span);
         let mut args = vec![desc, m, key];
         let f = if assigned {
-            map_fn(self.ctx.types, map, MapOp::Assign)
+            let (f, why) = map_fn_why(self.ctx.types, map, MapOp::Assign);
+            self.explain(f, span, why);
+            f
         } else {
-            let f = map_fn(self.ctx.types, map, MapOp::Access1);
+            let (f, why) = map_fn_why(self.ctx.types, map, MapOp::Access1);
+            self.explain(f, span, why);
             if f == RtFn::mapaccess1_fat {
                 args.push(self.map_zero(span));
             }
@@ -161,13 +164,16 @@ impl Walk<'_, '_> {
         let k = self.expr(k, out);
         let map = m.ty;
         let key = self.map_key_arg(map, k, false);
-        let f = map_fn(self.ctx.types, map, MapOp::Delete);
+        let (f, why) = map_fn_why(self.ctx.types, map, MapOp::Delete);
+        self.explain(f, span, why);
         let desc = self.type_desc(map, span);
         let void = self.void();
         self.call_in(f, vec![desc, m, key], void, span, out)
     }
 
     pub fn map_clear(&mut self, m: Expr, span: Span, out: &mut Vec<Stmt>) -> Expr {
+        let why = "clear(m) on a map empties it in one call".to_string();
+        self.explain(RtFn::mapclear, span, why);
         let desc = self.type_desc(m.ty, span);
         let void = self.void();
         self.call_in(RtFn::mapclear, vec![desc, m], void, span, out)
@@ -202,6 +208,7 @@ impl Walk<'_, '_> {
             _ => None,
         };
         let small = const_hint.is_some_and(|h| h <= BUCKET_COUNT);
+        self.explain_make(on_stack, const_hint, span);
         let mut header = None;
         if on_stack {
             // var hv hmap; h := &hv
@@ -268,6 +275,40 @@ impl Walk<'_, '_> {
         };
         let desc = self.type_desc(ty, span);
         self.call_in(RtFn::makemap, vec![desc, hint, h], ty, span, out)
+    }
+}
+
+impl Walk<'_, '_> {
+    /// Why a `make` or literal becomes the calls it does: escape analysis
+    /// picks the header's place, the constant hint the bucket's.
+    fn explain_make(&mut self, on_stack: bool, hint: Option<i128>, span: Span) {
+        let hint_text = match hint {
+            Some(h) if h <= BUCKET_COUNT => format!("hint {h} <= {BUCKET_COUNT}"),
+            Some(h) => format!("hint {h} > {BUCKET_COUNT}"),
+            None => "the hint is not constant".to_string(),
+        };
+        let escapes = || match self.esc.heap_reason(self.func_id, span) {
+            Some(r) => format!("the map escapes to heap: {r}"),
+            None => "the map escapes to heap".to_string(),
+        };
+        let (f, text) = match (on_stack, hint.is_some_and(|h| h <= BUCKET_COUNT)) {
+            (true, true) => (
+                RtFn::rand32,
+                format!(
+                    "stack hmap and bucket: the map does not escape and {hint_text}; rand32 only seeds its hash"
+                ),
+            ),
+            (true, false) => (
+                RtFn::makemap,
+                format!("stack hmap passed to makemap: the map does not escape, but {hint_text}"),
+            ),
+            (false, true) => (
+                RtFn::makemap_small,
+                format!("{hint_text}, and {}", escapes()),
+            ),
+            (false, false) => (RtFn::makemap, format!("{hint_text}, and {}", escapes())),
+        };
+        self.explain(f, span, text);
     }
 }
 

@@ -42,6 +42,7 @@ mod range;
 mod rtypes;
 mod util;
 mod walk;
+pub mod why;
 
 use gm_ir::Program;
 
@@ -53,4 +54,9 @@ pub fn order(program: &mut Program) {
 /// Go's walk pass over every function (after [`order`]).
 pub fn walk(program: &mut Program) {
     walk::walk_program(program);
+}
+
+/// [`walk`], also returning why each map runtime call was chosen.
+pub fn walk_explained(program: &mut Program) -> why::Reasons {
+    walk::walk_program(program)
 }

@@ -109,17 +109,57 @@ pub fn has_pointers(types: &TypeTable, t: TypeId) -> bool {
 
 /// Go's `mapfast(t)` for a map type.
 pub fn map_fast(types: &mut TypeTable, map: TypeId) -> MapFast {
+    map_fast_why(types, map).0
+}
+
+/// [`map_fast`] and the reason for it, in words.
+pub fn map_fast_why(types: &mut TypeTable, map: TypeId) -> (MapFast, String) {
     let (k, v) = types.map_types(map).expect("a map type");
-    if types.size(v) > MAX_ELEM_BYTES {
-        return MapFast::Slow;
+    let (kname, vname) = (types.display(k), types.display(v));
+    let vsize = types.size(v);
+    if vsize > MAX_ELEM_BYTES {
+        return (
+            MapFast::Slow,
+            format!(
+                "elem {vname} is {vsize} bytes, over {MAX_ELEM_BYTES}: stored indirectly, so no fast variant"
+            ),
+        );
     }
+    let ksize = types.size(k);
     match alg_type(types, k) {
-        Alg::Mem32 if !has_pointers(types, k) => MapFast::Fast32,
-        Alg::Mem32 => MapFast::Fast32Ptr,
-        Alg::Mem64 if !has_pointers(types, k) => MapFast::Fast64,
-        Alg::Mem64 => MapFast::Fast64Ptr,
-        Alg::String => MapFast::FastStr,
-        _ => MapFast::Slow,
+        Alg::Mem32 if !has_pointers(types, k) => (
+            MapFast::Fast32,
+            format!("key {kname} is 4 bytes of plain memory"),
+        ),
+        Alg::Mem32 => (
+            MapFast::Fast32Ptr,
+            format!("key {kname} is a 4-byte pointer"),
+        ),
+        Alg::Mem64 if !has_pointers(types, k) => (
+            MapFast::Fast64,
+            format!("key {kname} is 8 bytes of plain memory"),
+        ),
+        Alg::Mem64 => (
+            MapFast::Fast64Ptr,
+            format!("key {kname} is an 8-byte pointer"),
+        ),
+        Alg::String => (MapFast::FastStr, format!("key {kname} hashes as a string")),
+        Alg::Float32 | Alg::Float64 => (
+            MapFast::Slow,
+            format!(
+                "key {kname} hashes as a float (+0 equals -0, NaN equals nothing): no fast variant"
+            ),
+        ),
+        Alg::Special => (
+            MapFast::Slow,
+            format!(
+                "key {kname} needs a generated hash and equality (padding, blank fields or mixed parts): no fast variant"
+            ),
+        ),
+        _ => (
+            MapFast::Slow,
+            format!("key {kname} ({ksize} bytes) has no fast variant"),
+        ),
     }
 }
 
@@ -144,11 +184,17 @@ pub enum MapOp {
 
 /// The runtime function for an operation on a map type (LOWERING §1.2, §3).
 pub fn map_fn(types: &mut TypeTable, map: TypeId, op: MapOp) -> RtFn {
-    let fast = map_fast(types, map);
+    map_fn_why(types, map, op).0
+}
+
+/// [`map_fn`] and the reason for it, in words.
+pub fn map_fn_why(types: &mut TypeTable, map: TypeId, op: MapOp) -> (RtFn, String) {
+    let (fast, why) = map_fast_why(types, map);
     let (_, v) = types.map_types(map).expect("a map type");
-    let fat = types.size(v) > ZERO_VAL_SIZE;
+    let vsize = types.size(v);
+    let fat = vsize > ZERO_VAL_SIZE;
     use MapFast::*;
-    match (op, fast) {
+    let f = match (op, fast) {
         (MapOp::Access1, _) if fat => RtFn::mapaccess1_fat,
         (MapOp::Access2, _) if fat => RtFn::mapaccess2_fat,
         (MapOp::Access1, Slow) => RtFn::mapaccess1,
@@ -169,7 +215,18 @@ pub fn map_fn(types: &mut TypeTable, map: TypeId, op: MapOp) -> RtFn {
         (MapOp::Delete, Fast32 | Fast32Ptr) => RtFn::mapdelete_fast32,
         (MapOp::Delete, Fast64 | Fast64Ptr) => RtFn::mapdelete_fast64,
         (MapOp::Delete, FastStr) => RtFn::mapdelete_faststr,
-    }
+    };
+    let why = match f {
+        RtFn::mapaccess1_fat | RtFn::mapaccess2_fat => format!(
+            "elem {} is {vsize} bytes, over {ZERO_VAL_SIZE}: its zero value is passed explicitly",
+            types.display(v)
+        ),
+        RtFn::mapassign_fast32ptr | RtFn::mapassign_fast64ptr => {
+            format!("{why}: the ptr variant stores it where the garbage collector sees it")
+        }
+        _ => why,
+    };
+    (f, why)
 }
 
 #[cfg(test)]

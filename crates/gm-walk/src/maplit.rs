@@ -27,14 +27,31 @@ impl Walk<'_, '_> {
             span,
         );
         let on_stack = self.esc.on_stack(self.func_id, span);
+        let n = entries.len();
+        let total = n as u64 + moved;
+        let saved = self.context.take();
+        self.context = Some(format!(
+            "map literal with {total} {}",
+            if total == 1 { "entry" } else { "entries" }
+        ));
         let made = self.make_map_with(ty, hint, on_stack, span, out);
         out.push(stmt(StmtKind::Assign(m.clone(), made), span));
         let (kt, vt) = self.ctx.types.map_types(ty).expect("a map type");
-        if entries.len() > MAX_UNROLLED {
+        if n > MAX_UNROLLED {
+            self.context = Some(format!(
+                "{} > {MAX_UNROLLED}: the literal is built from two static arrays in a loop",
+                entries_text(n)
+            ));
             self.map_lit_loop(entries, m, span, out);
+            self.context = saved;
             return;
         }
+        self.context = Some(format!(
+            "{} <= {MAX_UNROLLED}: one assignment per entry",
+            entries_text(n)
+        ));
         if entries.is_empty() {
+            self.context = saved;
             return;
         }
         let tk = self.ctx.temp(kt, span);
@@ -52,6 +69,7 @@ impl Walk<'_, '_> {
             );
             self.ordered(stmt(StmtKind::Assign(target, tv.clone()), vspan), out);
         }
+        self.context = saved;
     }
 
     /// Orders then walks a statement walk itself made.
@@ -126,5 +144,14 @@ impl Walk<'_, '_> {
             },
             span,
         ));
+    }
+}
+
+/// `1 static entry`, `3 static entries`.
+fn entries_text(n: usize) -> String {
+    if n == 1 {
+        "1 static entry".to_string()
+    } else {
+        format!("{n} static entries")
     }
 }

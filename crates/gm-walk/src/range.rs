@@ -28,6 +28,8 @@ impl Walk<'_, '_> {
         // The order pass left the idiom's body unordered; recognise it again.
         if order::is_map_clear(self.ctx.types, &key, &value, define, &x, &body) {
             let m = self.expr(x, out);
+            let why = "range-delete idiom: a loop that deletes every key it visits is one mapclear";
+            self.explain(RtFn::mapclear, span, why.to_string());
             let call = self.map_clear(m, span, out);
             out.push(stmt(StmtKind::Expr(call), span));
             return;
@@ -40,6 +42,11 @@ impl Walk<'_, '_> {
         let void = self.void();
         let desc = self.type_desc(map, span);
         let it_addr = self.ctx.addr_of(it.clone());
+        let mt = self.ctx.types.display(map);
+        let why = format!("range over {mt}: the iterator starts at a random bucket and offset");
+        self.explain(RtFn::mapiterinit, span, why);
+        let why = "advances the range iterator; the loop ends when it.key is nil".to_string();
+        self.explain(RtFn::mapiternext, span, why);
         let init = self.call(
             RtFn::mapiterinit,
             vec![desc, m, it_addr.clone()],

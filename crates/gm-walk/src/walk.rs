@@ -7,10 +7,13 @@ use gm_ir::{Expr, ExprKind, FuncId, Program, RangeKind, Stmt, StmtKind, TypeId};
 use crate::escape::{self, EscapeInfo};
 use crate::rtypes::RuntimeTypes;
 use crate::util::{Ctx, is_name, stmt};
+use crate::why::Reasons;
+use gm_ir::runtime::RtFn;
 
-pub fn walk_program(program: &mut Program) {
+pub fn walk_program(program: &mut Program) -> Reasons {
     let esc = escape::analyze(program);
     let mut rt = RuntimeTypes::default();
+    let mut why = Reasons::default();
     let ids: Vec<FuncId> = program.funcs.keys().collect();
     for id in ids {
         let mut func = std::mem::replace(&mut program.funcs[id], gm_ir::Func::new("", Span::DUMMY));
@@ -25,11 +28,14 @@ pub fn walk_program(program: &mut Program) {
             rt: &mut rt,
             esc: &esc,
             func_id: id,
+            why: &mut why,
+            context: None,
         };
         let body = w.block(body);
         func.body = body;
         program.funcs[id] = func;
     }
+    why
 }
 
 pub(crate) struct Walk<'c, 'p> {
@@ -37,6 +43,9 @@ pub(crate) struct Walk<'c, 'p> {
     pub rt: &'c mut RuntimeTypes,
     pub esc: &'c EscapeInfo,
     pub func_id: FuncId,
+    pub why: &'c mut Reasons,
+    /// Added to the reasons of the calls being made (a map literal's).
+    pub context: Option<String>,
 }
 
 impl Walk<'_, '_> {
@@ -46,6 +55,15 @@ impl Walk<'_, '_> {
             self.stmt(s, &mut out);
         }
         out
+    }
+
+    /// Records why `call` at `span` is made.
+    pub fn explain(&mut self, call: RtFn, span: Span, text: String) {
+        let text = match &self.context {
+            Some(c) => format!("{text}; {c}"),
+            None => text,
+        };
+        self.why.add(self.func_id, span, call, text);
     }
 
     /// The type of calls that return nothing.

@@ -51,6 +51,24 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Write one HTML page showing every stage side by side, each line
+    /// linked to its source and each map call explained; print its path.
+    Explore {
+        file: PathBuf,
+        /// Where to write the page (default: FILE's name with .html, in the
+        /// current directory).
+        #[arg(short, long, value_name = "OUT.html")]
+        output: Option<PathBuf>,
+        /// Start on this function.
+        #[arg(long, value_name = "NAME")]
+        func: Option<String>,
+        /// Also run the program with this seed and show its output.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print the page's data as JSON instead of writing the page.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the golden-file tests in files or directories.
     Test {
         /// Rewrite the golden files from gm's output.
@@ -137,11 +155,18 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::Explore {
+            file,
+            output,
+            func,
+            seed,
+            json,
+        } => crate::explore::run(&file, output, func.as_deref(), seed, json, style),
         Command::Test { bless, paths } => crate::golden::run(&paths, bless),
     }
 }
 
-fn fail(e: &gm_driver::Failed) -> ExitCode {
+pub fn fail(e: &gm_driver::Failed) -> ExitCode {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(e.0.as_bytes());
     ExitCode::from(1)

@@ -1,6 +1,7 @@
-//! The `gm` command: `check`, `dump <stage>`, `run` and `test`.
+//! The `gm` command: `check`, `dump <stage>`, `run`, `explore` and `test`.
 
 mod cli;
+mod explore;
 mod golden;
 mod select;
 

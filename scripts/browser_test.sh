@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Renders the `gm explore` page of every example in headless Chromium and
+# checks the DOM it builds: the script finished, every column holds lines,
+# map calls carry their explanations, and no JavaScript error was raised
+# (the page writes one into #js-error, and Chromium logs uncaught ones).
+#
+#   scripts/browser_test.sh            # uses target/debug/gm, /usr/bin/chromium
+#   GM=target/release/gm CHROMIUM=… scripts/browser_test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GM=${GM:-target/debug/gm}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+    echo "browser_test: $CHROMIUM not found (Debian: apt-get install -y chromium)" >&2
+    exit 1
+fi
+if [ ! -x "$GM" ]; then
+    cargo build -p gm
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Prints the DOM of a page after its scripts ran, without the scripts.
+render() {
+    local profile
+    profile=$(mktemp -d -p "$work")
+    "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" --enable-logging=stderr --v=0 \
+        --dump-dom "file://$1" 2>"$1.log" | perl -0pe 's{<script.*?</script>}{}gs'
+}
+
+failed=0
+fail() {
+    echo "FAIL $1: $2" >&2
+    failed=1
+}
+
+pages=0
+for src in examples/*.gm; do
+    name=$(basename "$src" .gm)
+    page="$work/$name.html"
+    "$GM" explore "$src" -o "$page" >/dev/null
+    dom=$(render "$page")
+    pages=$((pages + 1))
+    grep -q 'data-rendered="ok"' <<<"$dom" || fail "$name" "the page script did not finish"
+    if grep -q 'id="js-error"' <<<"$dom"; then
+        fail "$name" "$(grep -o 'JavaScript error:[^<]*' <<<"$dom" | head -1)"
+    fi
+    if grep -qi 'uncaught' "$page.log"; then
+        fail "$name" "$(grep -i 'uncaught' "$page.log" | head -1)"
+    fi
+    for stage in source typed order walk clif asm; do
+        # The column's lines: from its section to the next one.
+        lines=$(awk -v id="id=\"col-$stage\"" '
+            index($0, id) { on = 1 }
+            on && /<section/ && !index($0, id) { on = 0 }
+            on' <<<"${dom//<section/$'\n'<section}" | grep -o '<div class="l' | wc -l)
+        [ "$lines" -gt 0 ] || fail "$name" "column $stage is empty"
+    done
+    # Every explained map call names its reason ("call — why").
+    rows=$(grep -o '<div class="why-row"[^>]*>[^<]*' <<<"$dom" || true)
+    [ -n "$rows" ] || fail "$name" "no map call explanation"
+    if grep -v ' — ' <<<"$rows" | grep -q .; then
+        fail "$name" "a map call without its reason: $(grep -v ' — ' <<<"$rows" | head -1)"
+    fi
+done
+[ "$pages" -gt 0 ] || fail examples "no example found"
+if [ "$failed" -ne 0 ]; then
+    exit 1
+fi
+echo "browser_test: $pages pages rendered in Chromium, every column present, map calls explained, no JavaScript error"
