@@ -11,9 +11,12 @@
 //! * **Pointer-free objects** (Go's *noscan*: strings, byte slices, buckets
 //!   of maps whose keys and elems hold no pointers) are allocated atomic:
 //!   the collector never scans them, and they are zeroed here because
-//!   bdwgc does not zero atomic memory. Everything else is scanned
-//!   conservatively: any word that looks like a pointer into an object (its
-//!   interior included) keeps that object alive.
+//!   bdwgc does not zero atomic memory.
+//! * **Map buckets that hold pointers** get their precise layout
+//!   ([`descriptor`], one per map type): only the key and elem words that
+//!   are pointers, and the overflow link, are scanned.
+//! * **Everything else** is scanned conservatively: any word that looks like
+//!   a pointer into an object (its interior included) keeps it alive.
 //!
 //! The collector is initialised on the process's main thread before `main`
 //! (bdwgc needs the main thread's stack); [`init`] repeats it harmlessly.
