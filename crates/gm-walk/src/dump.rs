@@ -107,18 +107,25 @@ pub fn side_by_side(before: &[(String, String)], after: &[(String, String)]) -> 
     out
 }
 
+/// The name prefixes of the map runtime calls (what `.calls` files list).
+const MAP_CALL_PREFIXES: [&str; 7] = [
+    "makemap",
+    "mapaccess",
+    "mapassign",
+    "mapdelete",
+    "mapiter",
+    "mapclear",
+    "rand32",
+];
+
+/// Whether a runtime function name is one of the map calls.
+pub fn is_map_call(name: &str) -> bool {
+    MAP_CALL_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
 /// The map runtime calls of each function in a dump (what `.calls` files
 /// hold), in order.
 pub fn map_calls(dump: &str) -> Vec<(String, Vec<String>)> {
-    const PREFIXES: [&str; 7] = [
-        "makemap",
-        "mapaccess",
-        "mapassign",
-        "mapdelete",
-        "mapiter",
-        "mapclear",
-        "rand32",
-    ];
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for line in dump.lines() {
         if let Some(rest) = line.strip_prefix("func ") {
@@ -136,7 +143,7 @@ pub fn map_calls(dump: &str) -> Vec<(String, Vec<String>)> {
                 || !(bytes[i - 1].is_ascii_alphanumeric()
                     || bytes[i - 1] == b'_'
                     || bytes[i - 1] == b'.');
-            if starts_word && PREFIXES.iter().any(|p| line[i..].starts_with(p)) {
+            if starts_word && is_map_call(&line[i..]) {
                 let end = line[i..]
                     .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                     .map_or(line.len(), |e| i + e);

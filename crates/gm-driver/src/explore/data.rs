@@ -54,15 +54,7 @@ pub struct Line {
 
 /// Whether a runtime function is one of the map calls the page explains.
 pub fn is_map_call(name: &str) -> bool {
-    const FAMILIES: [&str; 6] = [
-        "makemap",
-        "mapaccess",
-        "mapassign",
-        "mapdelete",
-        "mapiter",
-        "mapclear",
-    ];
-    name == "rand32" || FAMILIES.iter().any(|f| name.starts_with(f))
+    gm_walk::dump::is_map_call(name)
 }
 
 /// Compiles `file` and gathers the page's data; compile errors are
