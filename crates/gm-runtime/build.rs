@@ -3,6 +3,7 @@
 
 fn main() {
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG_LIBDIR");
     let lib = match pkg_config::Config::new()
         .cargo_metadata(false)
         .probe("bdw-gc")
