@@ -101,6 +101,43 @@ impl Order<'_, '_> {
         Expr { kind, ty, span }
     }
 
+    /// Replaces range targets other than names by temporaries assigned to
+    /// them (together, as one tuple assignment) at the top of the body.
+    fn range_targets(
+        &mut self,
+        key: Option<Expr>,
+        value: Option<Expr>,
+        mut body: Vec<Stmt>,
+    ) -> (Option<Expr>, Option<Expr>, Vec<Stmt>) {
+        let simple = |t: &Option<Expr>| {
+            t.as_ref()
+                .is_none_or(|t| matches!(t.kind, ExprKind::Name(_) | ExprKind::Blank))
+        };
+        if simple(&key) && simple(&value) {
+            return (key, value, body);
+        }
+        let mut targets = Vec::new();
+        let mut temps = Vec::new();
+        let mut temp_for = |o: &mut Self, t: Option<Expr>| {
+            let t = t.filter(|t| !matches!(t.kind, ExprKind::Blank))?;
+            let tmp = o.ctx.zeroed_temp(&mut o.out, t.ty, t.span);
+            targets.push(t);
+            temps.push(tmp.clone());
+            Some(tmp)
+        };
+        let key = temp_for(self, key);
+        let value = temp_for(self, value);
+        let span = targets[0].span;
+        let assign = if targets.len() == 1 {
+            let (t, v) = (targets.pop(), temps.pop());
+            StmtKind::Assign(t.expect("one target"), v.expect("one temporary"))
+        } else {
+            StmtKind::Assign2(targets, temps)
+        };
+        body.insert(0, stmt(assign, span));
+        (key, value, body)
+    }
+
     fn stmt(&mut self, s: Stmt) {
         let span = s.span;
         match s.kind {
@@ -242,8 +279,14 @@ impl Order<'_, '_> {
                     RangeKind::ArrayPtr => x,
                     _ => self.copy_expr(x),
                 };
-                let key = key.map(|k| self.expr_in_place(k));
-                let value = value.map(|v| self.expr_in_place(v));
+                // Targets are assigned in the body each iteration, as
+                // Go's walkRange does after ordering: a map range's by
+                // walk, the others' by an assignment from temporaries.
+                let (key, value, body) = if kind == RangeKind::Map {
+                    (key, value, body)
+                } else {
+                    self.range_targets(key, value, body)
+                };
                 let body = if clear_idiom {
                     body
                 } else {
