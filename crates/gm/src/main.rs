@@ -2,6 +2,7 @@
 
 mod cli;
 mod golden;
+mod oracle;
 mod select;
 
 use std::process::ExitCode;
