@@ -280,18 +280,35 @@ impl<'a> Graph<'a> {
     /// The nodes that escape (the heap among them): their address reaches
     /// a node that outlives them.
     fn escaping(&self) -> HashSet<Node> {
-        let mut nodes: Vec<Node> = vec![Node::Heap];
-        for &(from, to, _) in &self.edges {
-            for n in [from, to] {
-                if !nodes.contains(&n) && n != Node::Mutator {
-                    nodes.push(n);
-                }
-            }
-        }
+        // Only a node that something flows into can be a root; a variable
+        // only outlives what is made in a deeper loop.
+        let deepest = self.allocs.iter().map(|a| a.depth).max().unwrap_or(0);
+        let deepest = self.var_depth.values().copied().max().unwrap_or(0).max(deepest);
+        let roots: Vec<Node> = self
+            .incoming
+            .keys()
+            .copied()
+            .filter(|&n| match n {
+                Node::Var(v) => self.var_depth.get(&v).copied().unwrap_or(0) < deepest,
+                Node::Mutator | Node::Alloc(_) => false,
+                Node::Heap | Node::Result(_) => true,
+            })
+            .collect();
         let mut set = HashSet::from([Node::Heap]);
+        let mut walked: HashSet<Node> = HashSet::new();
         loop {
             let before = set.len();
-            for &root in &nodes {
+            // Roots already walked as escaping need no second walk.
+            let todo: Vec<Node> = roots
+                .iter()
+                .chain(set.iter())
+                .copied()
+                .filter(|n| !(set.contains(n) && walked.contains(n)))
+                .collect();
+            for root in todo {
+                if set.contains(&root) {
+                    walked.insert(root);
+                }
                 for (n, d) in self.walk_from(root) {
                     if d < 0 && n != root && self.outlives(root, n, &set) {
                         set.insert(n);
