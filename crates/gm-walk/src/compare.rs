@@ -127,7 +127,9 @@ impl Walk<'_, '_> {
     pub fn safe_expr(&mut self, e: Expr, out: &mut Vec<Stmt>) -> (Expr, bool) {
         let Expr { kind, ty, span } = e;
         let (kind, changed) = match kind {
-            ExprKind::Name(_) | ExprKind::Const(_) | ExprKind::Nil => return (Expr { kind, ty, span }, false),
+            ExprKind::Name(_) | ExprKind::Const(_) | ExprKind::Nil => {
+                return (Expr { kind, ty, span }, false);
+            }
             ExprKind::Len(x) => {
                 let (x, c) = self.safe_expr(*x, out);
                 (ExprKind::Len(Box::new(x)), c)

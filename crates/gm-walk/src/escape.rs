@@ -283,7 +283,13 @@ impl<'a> Graph<'a> {
         // Only a node that something flows into can be a root; a variable
         // only outlives what is made in a deeper loop.
         let deepest = self.allocs.iter().map(|a| a.depth).max().unwrap_or(0);
-        let deepest = self.var_depth.values().copied().max().unwrap_or(0).max(deepest);
+        let deepest = self
+            .var_depth
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(deepest);
         let roots: Vec<Node> = self
             .incoming
             .keys()
@@ -416,10 +422,9 @@ impl<'a> Graph<'a> {
                 // its elements; those of slices and maps already escaped.
                 let elems = match kind {
                     RangeKind::Array => xs,
-                    RangeKind::ArrayPtr | RangeKind::Slice => xs
-                        .into_iter()
-                        .map(Src::read_through)
-                        .collect(),
+                    RangeKind::ArrayPtr | RangeKind::Slice => {
+                        xs.into_iter().map(Src::read_through).collect()
+                    }
                     _ => vec![],
                 };
                 if let Some(k) = key {
@@ -586,9 +591,7 @@ impl<'a> Graph<'a> {
             ExprKind::Dot(x, _) | ExprKind::ConvNop(x) => self.expr(x),
             ExprKind::Deref(x) | ExprKind::DotPtr(x, _) => {
                 let srcs = self.expr(x);
-                srcs.into_iter()
-                    .map(Src::read_through)
-                    .collect()
+                srcs.into_iter().map(Src::read_through).collect()
             }
             ExprKind::Index(x, i) => {
                 self.expr(i);
@@ -630,10 +633,7 @@ impl<'a> Graph<'a> {
                 for a in it {
                     let mut srcs = self.expr(a);
                     if *spread {
-                        srcs = srcs
-                            .into_iter()
-                            .map(Src::read_through)
-                            .collect();
+                        srcs = srcs.into_iter().map(Src::read_through).collect();
                     }
                     self.flow_to_heap(srcs);
                 }

@@ -170,12 +170,16 @@ fn run_file(path: &Path, bless: bool, go: Option<&Go>) -> Outcome {
                 };
                 vec![calls, compare_golden(&walk, &text, bless_own(&walk))]
             }
-            Err(e) => vec![Outcome::Fail(format!("expected the program to compile:\n{}", e.0))],
+            Err(e) => vec![Outcome::Fail(format!(
+                "expected the program to compile:\n{}",
+                e.0
+            ))],
         },
         Recipe::Run => {
             let expected = match go {
-                Some(go) => go_answer(go, path, bless)
-                    .map(|(want, written)| (want, Expect::Go { written })),
+                Some(go) => {
+                    go_answer(go, path, bless).map(|(want, written)| (want, Expect::Go { written }))
+                }
                 None => Ok((committed_answer(path), Expect::Goldens { bless })),
             };
             match expected {
@@ -215,7 +219,9 @@ fn committed_answer(path: &Path) -> RunAnswer {
 /// else the goldens must agree with it. Returns the answer and whether
 /// a golden was written.
 fn go_answer(go: &Go, path: &Path, bless: bool) -> Result<(RunAnswer, bool), Outcome> {
-    let answer = go.run(path).map_err(|e| Outcome::Fail(format!("go: {e}")))?;
+    let answer = go
+        .run(path)
+        .map_err(|e| Outcome::Fail(format!("go: {e}")))?;
     let out = path.with_extension("out");
     let panic = path.with_extension("panic");
     if bless {
@@ -223,8 +229,9 @@ fn go_answer(go: &Go, path: &Path, bless: bool) -> Result<(RunAnswer, bool), Out
         let panic_written = match &answer.panic {
             Some(p) => write_if_changed(&panic, &format!("{p}\n"))?,
             None if panic.exists() => {
-                std::fs::remove_file(&panic)
-                    .map_err(|e| Outcome::Fail(format!("cannot remove {}: {e}", panic.display())))?;
+                std::fs::remove_file(&panic).map_err(|e| {
+                    Outcome::Fail(format!("cannot remove {}: {e}", panic.display()))
+                })?;
                 true
             }
             None => false,
@@ -397,7 +404,7 @@ fn calls_differ(want: &oracle::Calls, dump: &str, label: &str) -> Option<String>
             .map(|(f, c)| format!("func {f}\n    {}\n", c.join(" ")))
             .collect()
     };
-    let diff = TextDiff::from_lines(&show(want), &show(&got))
+    let diff = TextDiff::from_lines(show(want).as_str(), show(&got).as_str())
         .unified_diff()
         .header(label, "gm dump walk")
         .to_string();
@@ -503,7 +510,10 @@ fn match_errors(
                 Some(i) => {
                     msgs.remove(i);
                 }
-                None => problems.push(format!("{who}line {line}: no error matching {:?}", re.as_str())),
+                None => problems.push(format!(
+                    "{who}line {line}: no error matching {:?}",
+                    re.as_str()
+                )),
             }
         }
         for m in msgs {

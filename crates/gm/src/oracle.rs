@@ -66,7 +66,8 @@ impl Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("gm-go-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         std::fs::copy(src, dir.join("main.go"))
             .map_err(|e| format!("cannot copy {}: {e}", src.display()))?;
         Ok(Scratch(dir))
@@ -341,7 +342,10 @@ mod tests {
         assert_eq!(a.panic.as_deref(), Some("panic: y"));
         let b = split_panic("1\nfatal error: all goroutines are asleep\n").expect("a fatal error");
         assert_eq!(b.out, "1\n");
-        assert_eq!(b.panic.as_deref(), Some("fatal error: all goroutines are asleep"));
+        assert_eq!(
+            b.panic.as_deref(),
+            Some("fatal error: all goroutines are asleep")
+        );
         assert!(split_panic("no panic here\n").is_none());
     }
 
@@ -357,16 +361,25 @@ mod tests {
         assert_eq!(
             calls,
             vec![
-                ("f".to_string(), vec!["mapassign_faststr".to_string(), "rand32".to_string()]),
+                (
+                    "f".to_string(),
+                    vec!["mapassign_faststr".to_string(), "rand32".to_string()]
+                ),
                 ("main".to_string(), vec![]),
             ]
         );
-        assert_eq!(format_calls(&calls), "func f\n    mapassign_faststr\n    rand32\nfunc main\n");
+        assert_eq!(
+            format_calls(&calls),
+            "func f\n    mapassign_faststr\n    rand32\nfunc main\n"
+        );
     }
 
     #[test]
     fn error_positions_drop_file_and_column() {
-        assert_eq!(position("./main.go:5:6: undefined: x"), Some((5, "undefined: x".into())));
+        assert_eq!(
+            position("./main.go:5:6: undefined: x"),
+            Some((5, "undefined: x".into()))
+        );
         assert_eq!(position("main.go:7: bad"), Some((7, "bad".into())));
         assert_eq!(position("# command-line-arguments"), None);
     }

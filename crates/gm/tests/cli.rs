@@ -228,5 +228,9 @@ fn test_with_a_missing_go_is_an_error() {
         path.to_str().expect("utf-8 path"),
     ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot run /nonexistent/go"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot run /nonexistent/go"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -81,5 +81,9 @@ fn typed_programs_run() {
         }
     }
     assert!(!files.is_empty(), "no programs in tests/typed");
-    assert!(crashes.is_empty(), "gm run crashed:\n{}", crashes.join("\n"));
+    assert!(
+        crashes.is_empty(),
+        "gm run crashed:\n{}",
+        crashes.join("\n")
+    );
 }
