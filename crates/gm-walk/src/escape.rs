@@ -60,8 +60,7 @@ impl EscapeInfo {
 }
 
 /// What a function does with one of its parameters: the fewest
-/// dereferences of it that reach the heap and each result (bit i for
-/// result i), if any do.
+/// dereferences of it that reach the heap and each result, if any do.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct ParamLeak {
     heap: Option<i32>,
