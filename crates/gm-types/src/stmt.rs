@@ -570,10 +570,12 @@ impl<'a> Checker<'a> {
             } else {
                 let lhs = self.lhs_expr(v)?;
                 if !matches!(lhs.kind, ExprKind::Blank) && !self.assignable_type(t, lhs.ty) {
+                    // Go checks `v = <value of the range's type>`, the
+                    // value written as the target itself.
                     let msg = format!(
-                        "cannot assign {} to {} (variable of type {}) in range",
-                        self.types.display(t),
+                        "cannot use {} (value of type {}) as {} value in assignment",
                         expr_string(v),
+                        self.types.display(t),
                         self.types.display(lhs.ty)
                     );
                     self.error(v.span, msg);
