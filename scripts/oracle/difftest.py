@@ -6,7 +6,8 @@ several key and element types (assign, op-assign, comma-ok reads, delete,
 range with order-independent summaries, clear, the clear idiom, growth,
 literals of every size class, nil maps; map elements as range, tuple,
 comma-ok and op-assignment targets; map reads in comparisons of every
-kind; zero-length arrays; typed range targets), runs each with Go 1.23
+kind; zero-length arrays; typed range targets; maps reached through
+pointers, slices and structs), runs each with Go 1.23
 and with `gm run`, and reports any difference in output or exit status.
 
     difftest.py [--count N] [--seed S] [--keep DIR]
@@ -71,6 +72,12 @@ type Count uint16
 func two(a, b int) (int, int) { return a, b }
 
 func runes() (int, rune) { return 3, 'x' }
+
+type Holder struct{ m map[int]int }
+
+func viaHolder(h *Holder) int { return len(h.m) + h.m[1] }
+
+func keepPtr(m map[int]int) *map[int]int { return &m }
 
 """
 
@@ -184,6 +191,13 @@ def gen_target_stmt(r, key, val, summary):
         f"if mp[{i}] != (P{{1, 2}}) {{\n\t\tacc += 6\n\t}}",
         f"if mf[\"a\"] >= 1.5 {{\n\t\tacc += 7\n\t}}",
         f"ma[{i}] = [2]int{{{i}, {i}}}\n\tmp[{i}] = P{{int32(ma[{i}][0]), 2}}",
+        # maps reached through pointers, slices and structs (escape analysis)
+        f"{{\n\t\tp := &mi\n\t\t(*p)[{i}] += {i}\n\t\tacc += len(*p)\n\t}}",
+        f"{{\n\t\ths := []map[int]int{{mi, make(map[int]int)}}\n\t\ths[1][{i}] = {i}\n\t\tacc += len(hs[1]) + hs[0][{i}]\n\t}}",
+        f"{{\n\t\th := &Holder{{m: make(map[int]int)}}\n\t\th.m[1] = {i}\n\t\tacc += viaHolder(h)\n\t}}",
+        f"{{\n\t\tvar keep *map[int]int\n\t\tfor j := 0; j < 3; j++ {{\n\t\t\tmm := map[int]int{{j: j}}\n\t\t\tkeep = &mm\n\t\t}}\n\t\tacc += len(*keep) + (*keep)[2]\n\t}}",
+        f"{{\n\t\tq := keepPtr(map[int]int{{{i}: 1}})\n\t\t(*q)[{i + 1}] = 2\n\t\tacc += len(*q)\n\t}}",
+        f"{{\n\t\tm2 := make(map[int]int)\n\t\tp := &m2\n\t\tfor j := 0; j < {r.randrange(1, 60)}; j++ {{\n\t\t\t(*p)[j] = j\n\t\t}}\n\t\tacc += len(m2)\n\t}}",
     ]
     if ints:
         forms += [
