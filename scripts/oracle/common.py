@@ -77,3 +77,20 @@ def go_build(go, go_file, exe):
     """Build an executable from one Go file."""
     cmd = [go, "build", "-o", str(exe), str(go_file)]
     return subprocess.run(cmd, capture_output=True, text=True, env=go_env(), cwd=Path(go_file).parent)
+
+
+def gm_test(files, go=None, bless=False):
+    """Run `gm test [--go GO] [--bless] FILES...`, printing its report;
+    returns its exit status. The rules for asking Go (running programs,
+    extracting map calls from `go tool compile -l -W`, matching errors) live
+    in gm itself (crates/gm/src/oracle.rs)."""
+    gm = find_gm()
+    if gm is None:
+        sys.exit("gm not found: build it (cargo build --release -p gm) or set GM=path/to/gm")
+    cmd = [gm, "test"]
+    if go:
+        cmd += ["--go", go]
+    if bless:
+        cmd.append("--bless")
+    cmd += [str(f) for f in files]
+    return subprocess.run(cmd).returncode

@@ -4,8 +4,11 @@
 Generates random but valid .gm programs that exercise map operations on
 several key and element types (assign, op-assign, comma-ok reads, delete,
 range with order-independent summaries, clear, the clear idiom, growth,
-literals of every size class, nil maps), runs each with Go 1.23 and with
-`gm run`, and reports any difference in output or exit status.
+literals of every size class, nil maps; map elements as range, tuple,
+comma-ok and op-assignment targets; map reads in comparisons of every
+kind; zero-length arrays; typed range targets; maps reached through
+pointers, slices and structs), runs each with Go 1.23
+and with `gm run`, and reports any difference in output or exit status.
 
     difftest.py [--count N] [--seed S] [--keep DIR]
 
@@ -64,6 +67,18 @@ type T struct{ id int }
 
 var ptrs = []*T{{1}, {2}, {3}, {4}, {5}}
 
+type Count uint16
+
+func two(a, b int) (int, int) { return a, b }
+
+func runes() (int, rune) { return 3, 'x' }
+
+type Holder struct{ m map[int]int }
+
+func viaHolder(h *Holder) int { return len(h.m) + h.m[1] }
+
+func keepPtr(m map[int]int) *map[int]int { return &m }
+
 """
 
 
@@ -88,9 +103,12 @@ def gen_func(r, idx):
     else:
         lines.append(f"\tm := make({ty}{hint})")
     lines.append("\tacc := 0")
+    lines.extend(AUX_DECLS)
     for _ in range(r.randrange(3, 25)):
         op = r.random()
-        if op < 0.35:
+        if op < 0.3:
+            lines.append(gen_target_stmt(r, key, val, summary))
+        elif op < 0.35:
             lines.append(f"\tm[{key(r)}] = {val(r)}")
         elif op < 0.45 and summary == "v":
             lines.append(f"\tm[{key(r)}] += {r.randrange(1, 9)}")
@@ -117,6 +135,89 @@ def gen_func(r, idx):
     lines.append("\tprintln(len(m), acc)")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+# Maps of other element types, declared in every function for the forms
+# below; `_ = x` keeps unused ones valid.
+AUX_DECLS = [
+    "\tms := map[int]string{1: \"s1\", 2: \"deleted\", 3: \"a-string-of-17-by\"}",
+    "\tmr := map[int]rune{}",
+    "\tmf := map[string]float64{\"a\": 1.5}",
+    "\tmu := map[int]uint64{}",
+    "\tmi := map[int]int{}",
+    "\tm16 := map[int]int16{}",
+    "\tma := map[int][2]int{1: {1, 2}}",
+    "\tmp := map[int]P{1: {1, 2}}",
+    "\tmz := map[[0]int]int{}",
+    "\tvar z [0]int",
+    "\tvar ok bool",
+    "\tvar x8 uint8",
+    "\tvar cnt Count",
+    "\t_, _, _, _, _, _, _, _, _, _, _, _, _ = ms, mr, mf, mu, mi, m16, ma, mp, mz, z, ok, x8, cnt",
+]
+
+
+def gen_target_stmt(r, key, val, summary):
+    """A statement with map elements as targets or map reads compared."""
+    k1, k2 = key(r), key(r)
+    ints = summary == "v"
+    i = r.randrange(1, 4)
+    small = lambda: str(r.randrange(-3, 9))  # noqa: E731
+    forms = [
+        # range targets over strings, integers (typed by the target), maps
+        f"for mu[{i}] = range {r.randrange(0, 6)} {{\n\t\tacc += int(mu[{i}])\n\t}}",
+        f"for m16[{i}] = range {r.choice([0, 3, 300])} {{\n\t}}\n\tacc += int(m16[{i}])",
+        f"for x8 = range {r.randrange(0, 256)} {{\n\t\tacc += int(x8)\n\t}}",
+        f"for cnt = range Count({r.randrange(0, 9)}) {{\n\t}}\n\tacc += int(cnt)",
+        f"for mi[{i}], mr[{i}] = range \"h\u00e9llo\" {{\n\t\tacc += mi[{i}] + int(mr[{i}])\n\t}}",
+        f"for _, mr[{i}] = range \"ab\" {{\n\t}}\n\tacc += int(mr[{i}])",
+        # (the last key of a map range depends on the order: reset it)
+        f"for mu[{i}] = range map[uint64]int{{5: 1, 6: 2}} {{\n\t\tacc += int(mu[{i}])\n\t}}\n\tmu[{i}] = 1",
+        f"{{\n\t\ti := {i}\n\t\tfor i, mr[i] = range [3]rune{{'a', 'b', 'c'}} {{\n\t\t\tacc += int(mr[i])\n\t\t}}\n\t}}",
+        f"for i := 0; i < len(z); i++ {{\n\t\tacc += z[i]\n\t}}",
+        f"for i := range z {{\n\t\tacc += z[i] + i\n\t}}",
+        f"mz[[0]int{{}}] += {i}\n\tacc += mz[z] + len(mz)",
+        # tuple and comma-ok targets
+        f"mu[{i}], ok = mu[{r.randrange(1, 4)}]\n\tif ok {{\n\t\tacc++\n\t}}",
+        f"_, mr[{i}] = runes()\n\tacc += int(mr[{i}])",
+        f"ms[{i}], ms[{r.randrange(1, 4)}] = ms[{r.randrange(1, 4)}], ms[{i}]\n\tacc += len(ms[{i}])",
+        # comparisons with map reads: short and long constant strings,
+        # ordered strings, arrays, structs, floats
+        f"if ms[{i}] == \"s1\" {{\n\t\tacc++\n\t}}",
+        f"if ms[{i}] != \"deleted\" {{\n\t\tacc += 2\n\t}}",
+        f"if ms[{i}] == \"a-string-of-17-by\" || ms[{i}] < \"deleted\" {{\n\t\tacc += 3\n\t}}",
+        f"if ms[{i}] <= \"s\" && ms[{i}] > \"\" {{\n\t\tacc += 4\n\t}}",
+        f"if ma[{i}] == [2]int{{1, 2}} {{\n\t\tacc += 5\n\t}}",
+        f"if mp[{i}] != (P{{1, 2}}) {{\n\t\tacc += 6\n\t}}",
+        f"if mf[\"a\"] >= 1.5 {{\n\t\tacc += 7\n\t}}",
+        f"ma[{i}] = [2]int{{{i}, {i}}}\n\tmp[{i}] = P{{int32(ma[{i}][0]), 2}}",
+        # maps reached through pointers, slices and structs (escape analysis)
+        f"{{\n\t\tp := &mi\n\t\t(*p)[{i}] += {i}\n\t\tacc += len(*p)\n\t}}",
+        f"{{\n\t\ths := []map[int]int{{mi, make(map[int]int)}}\n\t\ths[1][{i}] = {i}\n\t\tacc += len(hs[1]) + hs[0][{i}]\n\t}}",
+        f"{{\n\t\th := &Holder{{m: make(map[int]int)}}\n\t\th.m[1] = {i}\n\t\tacc += viaHolder(h)\n\t}}",
+        f"{{\n\t\tvar keep *map[int]int\n\t\tfor j := 0; j < 3; j++ {{\n\t\t\tmm := map[int]int{{j: j}}\n\t\t\tkeep = &mm\n\t\t}}\n\t\tacc += len(*keep) + (*keep)[2]\n\t}}",
+        f"{{\n\t\tq := keepPtr(map[int]int{{{i}: 1}})\n\t\t(*q)[{i + 1}] = 2\n\t\tacc += len(*q)\n\t}}",
+        f"{{\n\t\tm2 := make(map[int]int)\n\t\tp := &m2\n\t\tfor j := 0; j < {r.randrange(1, 60)}; j++ {{\n\t\t\t(*p)[j] = j\n\t\t}}\n\t\tacc += len(m2)\n\t}}",
+    ]
+    if ints:
+        forms += [
+            f"for m[{k1}] = range [3]int{{{small()}, {small()}, {small()}}} {{\n\t\tacc += m[{k1}]\n\t}}",
+            f"for m[{k1}], m[{k2}] = range []int{{{small()}, {small()}}} {{\n\t}}\n\tacc += m[{k1}] + m[{k2}]",
+            f"for _, m[{k1}] = range []int{{{small()}}} {{\n\t}}\n\tacc += m[{k1}]",
+            f"for m[{k1}] = range {r.randrange(0, 5)} {{\n\t\tacc += m[{k1}]\n\t}}",
+            f"for m[{k1}] = range \"abc\" {{\n\t\tacc += m[{k1}]\n\t}}",
+            f"for m[{k1}] = range map[int]bool{{1: true, 2: false}} {{\n\t\tacc += m[{k1}]\n\t}}\n\tm[{k1}] = 1",
+            f"for m[{k1}], m[{k2}] = range map[int]int{{{small()}: {small()}}} {{\n\t}}\n\tacc += m[{k1}] + m[{k2}]",
+            f"acc, m[{k1}] = two(m[{k1}], acc)",
+            f"m[{k1}], ok = m[{k2}]\n\tif !ok {{\n\t\tacc--\n\t}}",
+            f"m[{k1}], m[{k2}] = m[{k2}], m[{k1}]",
+            f"m[{k1}], acc = acc, m[{k2}]",
+            f"m[{k1}] {r.choice(['-=', '*=', '|=', '&=', '^=', '&^=', '<<=', '>>='])} {r.randrange(1, 4)}",
+            f"m[{k1}] {r.choice(['/=', '%='])} {r.choice([1, 2, 3, 7, -2])}",
+            f"if m[{k1}] {r.choice(['==', '!=', '<', '<=', '>', '>='])} {small()} {{\n\t\tacc += 11\n\t}}",
+            f"if m[{k1}] == m[{k2}] {{\n\t\tacc += 12\n\t}}",
+        ]
+    return "\t" + r.choice(forms)
 
 
 def gen_program(r):

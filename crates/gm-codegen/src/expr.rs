@@ -390,6 +390,9 @@ impl FnCx<'_, '_> {
                     let esize = self.ty(elem).size as i64;
                     p.loc = match inner.loc {
                         Loc::Blank => return err("internal: element of _"),
+                        // No element exists; the index check always fails,
+                        // so a scratch slot stands in for the element.
+                        _ if n == 0 => Loc::Mem(self.temp(esize as u64), 0),
                         Loc::Vars(vars) => Loc::Vars(vars),
                         Loc::Mem(a, off) => match idx.konst {
                             Some(k) if in_range => Loc::Mem(a, off + (k * esize) as i32),
@@ -471,6 +474,8 @@ impl FnCx<'_, '_> {
             self.check_index(idx.v, len, idx.unsigned);
         }
         match v {
+            // The check above always fails: there is no element to read.
+            _ if n == 0 => Ok(self.zero_val(elem)),
             Val::Regs(vs) => Ok(Val::Regs(vs)),
             Val::Addr(a) => {
                 let esize = self.ty(elem).size as i64;

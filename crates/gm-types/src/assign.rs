@@ -263,17 +263,19 @@ impl<'a> Checker<'a> {
         match self.tuple_results(&op) {
             Some(ts) if ts.len() == targets.len() => {
                 let mut ls = Vec::new();
-                for ((t, &vt), l) in targets.into_iter().zip(&ts).zip(lhs) {
+                for (t, &vt) in targets.into_iter().zip(&ts) {
                     let mut t = t?;
                     if matches!(t.kind, ExprKind::Blank) {
                         t.ty = vt;
                     } else if !self.assignable_type(vt, t.ty) {
+                        // Go names the call, with the result's type.
                         let msg = format!(
-                            "cannot use {} value as {} value in assignment",
+                            "cannot use {} (value of type {}) as {} value in assignment",
+                            expr_string(rhs),
                             self.types.display(vt),
                             self.types.display(t.ty)
                         );
-                        self.error(l.span, msg);
+                        self.error(rhs.span, msg);
                     }
                     ls.push(t);
                 }

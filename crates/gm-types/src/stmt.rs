@@ -482,8 +482,11 @@ impl<'a> Checker<'a> {
         let described = self.describe(&xo, x);
         let mut xo = xo;
         let t = xo.ty();
+        // An untyped count takes the type of an assigned key, as Go's
+        // checker assigns the count itself to the key.
+        let typed_key = !define && key.is_some_and(|k| !is_blank(k));
         let (kind, kt, vt) = if self.types.is_integer(t) {
-            if self.types.is_untyped(t) {
+            if self.types.is_untyped(t) && !typed_key {
                 let _ = self.implicit_convert(&mut xo, int);
             }
             (RangeKind::Int, Some(xo.ty()), None)
@@ -550,13 +553,29 @@ impl<'a> Checker<'a> {
                 };
                 let id = self.declare_local(&ident, t);
                 vars.push(Some(Expr::local(id, t, v.span)));
+            } else if kind == RangeKind::Int {
+                let lhs = self.lhs_expr(v)?;
+                let errors = self.diags.len();
+                xo.expr = self.assign_value(xo.clone(), lhs.ty, x, "range clause");
+                // A count that could not be assigned has no type to judge.
+                let assigned = self.diags.len() == errors;
+                if assigned && !self.types.is_integer(lhs.ty) && !self.is_invalid(lhs.ty) {
+                    let msg = format!(
+                        "cannot use iteration variable of type {}",
+                        self.types.display(lhs.ty)
+                    );
+                    self.error(v.span, msg);
+                }
+                vars.push(Some(lhs));
             } else {
                 let lhs = self.lhs_expr(v)?;
                 if !matches!(lhs.kind, ExprKind::Blank) && !self.assignable_type(t, lhs.ty) {
+                    // Go checks `v = <value of the range's type>`, the
+                    // value written as the target itself.
                     let msg = format!(
-                        "cannot assign {} to {} (variable of type {}) in range",
-                        self.types.display(t),
+                        "cannot use {} (value of type {}) as {} value in assignment",
                         expr_string(v),
+                        self.types.display(t),
                         self.types.display(lhs.ty)
                     );
                     self.error(v.span, msg);
@@ -983,4 +1002,8 @@ fn stmt_has_break(s: &ast::Stmt, label: Option<&str>, top: bool) -> bool {
         S::Switch { cases, .. } => cases.iter().any(|c| has_break(&c.body, label, false)),
         _ => false,
     }
+}
+
+fn is_blank(e: &ast::Expr) -> bool {
+    matches!(&crate::expr::strip_parens(e).kind, ast::ExprKind::Ident(n) if n == "_")
 }

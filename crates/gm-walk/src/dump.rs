@@ -536,6 +536,17 @@ impl Printer<'_> {
         self.expr_prec(e, 6)
     }
 
+    /// The operand of an index, field or slice: a dereference or other
+    /// unary operand is parenthesised, as `(*p)[0]`.
+    fn postfix_operand(&mut self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Unary(..) | ExprKind::Deref(_) | ExprKind::Addr(_) => {
+                format!("({})", self.primary(e))
+            }
+            _ => self.operand(e),
+        }
+    }
+
     fn primary(&mut self, e: &Expr) -> String {
         let ty = e.ty;
         match &e.kind {
@@ -548,13 +559,13 @@ impl Printer<'_> {
             ExprKind::Unary(op, x) => format!("{}{}", op.symbol(), self.operand(x)),
             ExprKind::Deref(x) => format!("*{}", self.operand(x)),
             ExprKind::Addr(x) => format!("&{}", self.operand(x)),
-            ExprKind::Dot(x, i) => format!("{}.{}", self.operand(x), self.field(x.ty, *i)),
+            ExprKind::Dot(x, i) => format!("{}.{}", self.postfix_operand(x), self.field(x.ty, *i)),
             ExprKind::DotPtr(x, i) => {
                 let base = self.program.types.pointer_elem(x.ty).unwrap_or(x.ty);
-                format!("{}.{}", self.operand(x), self.field(base, *i))
+                format!("{}.{}", self.postfix_operand(x), self.field(base, *i))
             }
             ExprKind::Index(x, i) | ExprKind::IndexMap(x, i) => {
-                format!("{}[{}]", self.operand(x), self.expr(i))
+                format!("{}[{}]", self.postfix_operand(x), self.expr(i))
             }
             ExprKind::Slice {
                 kind,
@@ -564,8 +575,8 @@ impl Printer<'_> {
                 max,
             } => {
                 let base = match (kind, &x.kind) {
-                    (SliceKind::Array, ExprKind::Addr(inner)) => self.operand(inner),
-                    _ => self.operand(x),
+                    (SliceKind::Array, ExprKind::Addr(inner)) => self.postfix_operand(inner),
+                    _ => self.postfix_operand(x),
                 };
                 let lo = lo.as_ref().map(|l| self.expr(l)).unwrap_or_default();
                 let hi = hi.as_ref().map(|h| self.expr(h)).unwrap_or_default();

@@ -8,25 +8,20 @@
 //! element, `append`, `copy` into it, `clear`, or a callee that does one of
 //! these). Writes flow to a mutator node, as escapes flow to the heap.
 //!
-//! The analysis is a flow graph over each function, in the spirit of Go's:
-//! nodes are the contents of local variables and of allocations, plus the
-//! heap; an edge says that pointer values held by one node are copied into
-//! another. Storing into a global, through a pointer, into a slice element
-//! or into a map, returning, panicking, and passing to a parameter that
-//! itself escapes all flow to the heap. Returning flows to the function's
-//! result; a caller sees which parameters reach which result, so a map
-//! passed through `m = add(m, k)` stays on the caller's stack. An
-//! allocation escapes when its address reaches the heap or a result, or
-//! reaches a variable declared outside the loop that made it.
-//!
-//! It is deliberately conservative where Go is precise: a variable or
-//! allocation whose address is stored anywhere has all of its contents
-//! treated as escaping, so values read back through pointers never need
-//! tracking — except through a parameter, whose pointee is a node of its
-//! own. Parameter summaries ("does this parameter escape? do values read
-//! through it escape?") are computed for all functions together until
-//! they stop changing; passing a pointer to a parameter that neither leaks
-//! nor lets its pointee's contents leak exposes nothing.
+//! The analysis is a flow graph over each function, as Go's: nodes are
+//! local variables, allocations, the function's results and the heap; an
+//! edge says that a value derived from one node is stored into another,
+//! with a count of dereferences: -1 stores the node's address, 0 copies
+//! its contents, 1 what they point to, and so on. From each node that
+//! outlives others (the heap, a result, a variable declared outside a
+//! loop), the fewest dereferences to every node are found; a node whose
+//! address reaches one that outlives it escapes, and then outlives
+//! everything itself. Storing through a pointer, into a slice element or
+//! into a map, panicking, and passing to a parameter that escapes reach
+//! the heap. Parameter summaries (how many dereferences from a parameter
+//! reach the heap, each result, or a write) are computed for all
+//! functions together until they stop changing, so a caller sees that a
+//! map passed through `m = add(m, k)` stays on its stack.
 
 use std::collections::{HashMap, HashSet};
 
@@ -74,32 +69,19 @@ impl EscapeInfo {
     }
 }
 
-/// What a function does with one of its parameters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What a function does with one of its parameters: the fewest
+/// dereferences of it that reach the heap and each result, if any do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct ParamLeak {
-    /// The parameter's value reaches the heap.
-    value: bool,
-    /// Values read through the parameter (a pointer) reach the heap, or
-    /// the parameter is copied somewhere they could be read from.
-    pointee: bool,
-    /// The results (bit i for result i) the parameter's value reaches.
-    value_to_results: u64,
-    /// The results that values read through the parameter reach.
-    pointee_to_results: u64,
-    /// What the parameter points to (a slice's elements) is written.
-    mutates: bool,
+    heap: Option<i32>,
+    results: Vec<Option<i32>>,
+    /// The fewest dereferences of it that are written through (0: what it
+    /// points to, a slice's elements, is written).
+    mutates: Option<i32>,
 }
 
 /// Results past this many are treated as the heap.
 const TRACKED_RESULTS: usize = 64;
-
-const LEAKS_EVERYWHERE: ParamLeak = ParamLeak {
-    value: true,
-    pointee: true,
-    value_to_results: 0,
-    pointee_to_results: 0,
-    mutates: true,
-};
 
 type Summaries = HashMap<FuncId, Vec<ParamLeak>>;
 
@@ -131,14 +113,16 @@ pub fn analyze(program: &Program) -> EscapeInfo {
         let escaping = g.escaping();
         for (site, alloc) in g.allocs.iter().enumerate() {
             let key = (id, alloc.span.lo, alloc.span.hi);
+            let escapes = escaping.contains(&Node::Alloc(site));
             match alloc.kind {
-                AllocKind::Map if !g.alloc_escapes(site, &escaping) => {
+                AllocKind::Map if !escapes => {
                     info.stack_maps.insert(key);
                 }
                 AllocKind::Map => {
-                    info.heap_reasons.insert(key, g.escape_reason(site));
+                    info.heap_reasons
+                        .insert(key, g.escape_reason(site, &escaping));
                 }
-                AllocKind::Conv if !g.alloc_escapes(site, &escaping) => {
+                AllocKind::Conv if !escapes => {
                     info.local_convs.insert(key, g.alloc_written(site));
                 }
                 _ => {}
@@ -146,28 +130,6 @@ pub fn analyze(program: &Program) -> EscapeInfo {
         }
     }
     info
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Node {
-    Heap,
-    Var(LocalId),
-    Alloc(usize),
-    /// Whatever a parameter points to.
-    Pointee(LocalId),
-    /// The function's i-th result.
-    Result(usize),
-    /// Whatever writes through the pointers that reach it.
-    Mutator,
-}
-
-/// Where a pointer value came from.
-#[derive(Clone, Copy, Debug)]
-enum Src {
-    /// Whatever pointers the node holds.
-    Contents(Node),
-    /// The address of the node (a variable or an allocation).
-    Address(Node),
 }
 
 /// What a flow into the heap does, for the reason an allocation escapes.
@@ -179,9 +141,7 @@ enum Cause {
     Map,
     SliceElem,
     Pointer,
-    SliceLit,
     Append,
-    Sliced,
     /// Passed as argument `i` of a function whose parameter leaks.
     Param(FuncId, usize),
 }
@@ -195,9 +155,7 @@ impl Cause {
             Cause::Map => "stored in a map".into(),
             Cause::SliceElem => "stored in a slice element".into(),
             Cause::Pointer => "stored through a pointer".into(),
-            Cause::SliceLit => "stored in a slice literal".into(),
             Cause::Append => "appended to a slice".into(),
-            Cause::Sliced => "its array is sliced".into(),
             Cause::Param(f, i) => {
                 let callee = &program.funcs[f];
                 let param = callee
@@ -206,6 +164,43 @@ impl Cause {
                     .map_or("", |&p| callee.locals[p].name.as_str());
                 format!("passed to {} (leaking param: {param})", callee.name)
             }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Node {
+    Heap,
+    Var(LocalId),
+    Alloc(usize),
+    /// The function's i-th result.
+    Result(usize),
+    /// Whatever writes through the pointers that reach it.
+    Mutator,
+}
+
+/// Where a value comes from: a node, after `derefs` dereferences (-1:
+/// the node's address).
+#[derive(Clone, Copy, Debug)]
+struct Src {
+    node: Node,
+    derefs: i32,
+}
+
+impl Src {
+    fn contents(node: Node) -> Src {
+        Src { node, derefs: 0 }
+    }
+
+    fn address(node: Node) -> Src {
+        Src { node, derefs: -1 }
+    }
+
+    /// What the value points to.
+    fn read_through(self) -> Src {
+        Src {
+            node: self.node,
+            derefs: self.derefs + 1,
         }
     }
 }
@@ -226,65 +221,58 @@ struct Alloc {
 
 struct Graph<'a> {
     program: &'a Program,
-    leaks: &'a Summaries,
-    params: &'a [LocalId],
-    /// Value edges: contents of `from` flow into contents of `to`.
-    edges: Vec<(Node, Node)>,
-    /// Addresses stored into a node's contents.
-    addr_in: Vec<(usize, Node)>,
-    allocs: Vec<Alloc>,
-    var_depth: HashMap<LocalId, u32>,
-    depth: u32,
     func: &'a Func,
+    leaks: &'a Summaries,
     /// What the flows being recorded do, for escape reasons.
     cause: Cause,
     /// The cause of the first flow from each node into the heap.
     heap_causes: HashMap<Node, Cause>,
+    /// How many results are tracked as their own nodes.
+    results: usize,
+    /// `(from, to, derefs)`: `from` after `derefs` dereferences is stored
+    /// into `to`.
+    edges: Vec<(Node, Node, i32)>,
+    /// The edges by the node they flow into, once the graph is built.
+    incoming: HashMap<Node, Vec<(Node, i32)>>,
+    allocs: Vec<Alloc>,
+    var_depth: HashMap<LocalId, u32>,
+    depth: u32,
 }
 
 impl<'a> Graph<'a> {
     fn build(program: &'a Program, f: &'a Func, leaks: &'a Summaries) -> Graph<'a> {
         let mut g = Graph {
             program,
+            func: f,
             leaks,
-            params: &f.params,
+            cause: Cause::Unknown,
+            heap_causes: HashMap::new(),
+            results: f.result_types.len().min(TRACKED_RESULTS),
             edges: Vec::new(),
-            addr_in: Vec::new(),
+            incoming: HashMap::new(),
             allocs: Vec::new(),
             var_depth: HashMap::new(),
             depth: 0,
-            func: f,
-            cause: Cause::Unknown,
-            heap_causes: HashMap::new(),
         };
         for s in &f.body {
             g.stmt(s);
+        }
+        for &(from, to, k) in &g.edges {
+            g.incoming.entry(to).or_default().push((from, k));
         }
         g
     }
 
     /// What the function does with parameter `p`.
     fn summary(&self, p: LocalId, escaping: &HashSet<Node>) -> ParamLeak {
-        let results_reached = |n: Node| {
-            self.reachable_from(n)
-                .into_iter()
-                .fold(0u64, |bits, r| match r {
-                    Node::Result(i) => bits | 1 << i,
-                    _ => bits,
-                })
+        let from = |root: Node| {
+            let d = self.walk_from(root);
+            d.get(&Node::Var(p)).map(|&d| d.max(0))
         };
         ParamLeak {
-            value: escaping.contains(&Node::Var(p)),
-            // Returning a pointer hands it to the caller, which accounts
-            // for it, and writing through it copies nothing; any other copy
-            // may be read through later.
-            pointee: escaping.contains(&Node::Pointee(p))
-                || self.edges.iter().any(|&(from, to)| {
-                    from == Node::Var(p) && !matches!(to, Node::Result(_) | Node::Mutator)
-                }),
-            value_to_results: results_reached(Node::Var(p)),
-            pointee_to_results: results_reached(Node::Pointee(p)),
-            mutates: self.reachable_from(Node::Var(p)).contains(&Node::Mutator),
+            heap: escaping.iter().filter_map(|&root| from(root)).min(),
+            results: (0..self.results).map(|i| from(Node::Result(i))).collect(),
+            mutates: from(Node::Mutator),
         }
     }
 
@@ -300,38 +288,17 @@ impl<'a> Graph<'a> {
     /// Records that what the values in `srcs` point to is written. (Unlike
     /// a store, this keeps no address anywhere.)
     fn mutate(&mut self, srcs: Vec<Src>) {
-        for s in srcs {
-            match s {
-                Src::Contents(n) => self.edges.push((n, Node::Mutator)),
-                Src::Address(Node::Alloc(a)) => self.addr_in.push((a, Node::Mutator)),
-                Src::Address(_) => {}
-            }
-        }
+        self.flow(srcs, Node::Mutator);
     }
 
     /// Records that the values in `srcs` are stored into `to`.
     fn flow(&mut self, srcs: Vec<Src>, to: Node) {
         for s in srcs {
             if to == Node::Heap {
-                let (Src::Contents(n) | Src::Address(n)) = s;
-                self.heap_causes.entry(n).or_insert(self.cause);
+                self.heap_causes.entry(s.node).or_insert(self.cause);
             }
-            match s {
-                Src::Contents(n) => self.edges.push((n, to)),
-                Src::Address(n) => {
-                    // Anything whose address is stored somewhere is
-                    // reachable through pointers we do not track.
-                    self.edges.push((n, Node::Heap));
-                    if let Node::Alloc(a) = n {
-                        self.addr_in.push((a, to));
-                    }
-                }
-            }
+            self.edges.push((s.node, to, s.derefs));
         }
-    }
-
-    fn flow_to_heap(&mut self, srcs: Vec<Src>) {
-        self.flow(srcs, Node::Heap);
     }
 
     /// Names what the flows recorded next do.
@@ -340,106 +307,129 @@ impl<'a> Graph<'a> {
     }
 
     /// What makes escaping allocation `a` escape: the first way out found
-    /// from a holder of its address, breadth first.
-    fn escape_reason(&self, a: usize) -> String {
+    /// following where its address is stored, breadth first (Go's `-m`
+    /// reasons, in words).
+    fn escape_reason(&self, a: usize, escaping: &HashSet<Node>) -> String {
         let depth = self.allocs[a].depth;
-        let mut seen: HashSet<Node> = HashSet::new();
-        let mut queue: std::collections::VecDeque<Node> = self
-            .addr_in
-            .iter()
-            .filter(|(x, _)| *x == a)
-            .map(|&(_, h)| h)
-            .collect();
+        let start = Node::Alloc(a);
+        let mut seen = HashSet::from([start]);
+        let mut queue = std::collections::VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
-            if !seen.insert(n) {
-                continue;
-            }
-            // Its address went straight to the heap.
-            if n == Node::Heap
-                && let Some(c) = self.heap_causes.get(&Node::Alloc(a))
-            {
-                return c.text(self.program);
-            }
-            match n {
-                Node::Result(_) => return "returned".to_string(),
-                Node::Var(v) if self.var_depth.get(&v).copied().unwrap_or(0) < depth => {
-                    let name = &self.func.locals[v].name;
-                    return format!("kept in {name}, declared outside the loop that makes it");
+            for &(from, to, _) in &self.edges {
+                if from != n || !seen.insert(to) {
+                    continue;
                 }
-                _ => {}
-            }
-            if let Some(c) = self.heap_causes.get(&n) {
-                return c.text(self.program);
-            }
-            for &(from, to) in &self.edges {
-                if from == n {
-                    queue.push_back(to);
+                match to {
+                    Node::Heap => {
+                        let cause = self.heap_causes.get(&n).copied().unwrap_or(Cause::Unknown);
+                        return cause.text(self.program);
+                    }
+                    Node::Result(_) => return "returned".to_string(),
+                    Node::Var(v)
+                        if self.var_depth.get(&v).copied().unwrap_or(0) < depth
+                            && !escaping.contains(&to) =>
+                    {
+                        let name = &self.func.locals[v].name;
+                        return format!("kept in {name}, declared outside the loop that makes it");
+                    }
+                    _ => queue.push_back(to),
                 }
             }
         }
         Cause::Unknown.text(self.program)
     }
 
-    /// Nodes whose contents reach the heap.
+    fn flow_to_heap(&mut self, srcs: Vec<Src>) {
+        self.flow(srcs, Node::Heap);
+    }
+
+    /// The fewest dereferences from `root` back to every node that flows
+    /// into it (Go's walkOne). A negative count means the node's address
+    /// reaches `root`; what flows into that node is then counted from 0.
+    fn walk_from(&self, root: Node) -> HashMap<Node, i32> {
+        let mut best = HashMap::from([(root, 0)]);
+        let mut todo = vec![root];
+        while let Some(l) = todo.pop() {
+            let d = best[&l].max(0);
+            for &(from, k) in self.incoming.get(&l).map_or(&[][..], |v| v) {
+                let nd = d + k;
+                if best.get(&from).is_none_or(|&old| nd < old) {
+                    best.insert(from, nd);
+                    todo.push(from);
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether `root` lives longer than `other`.
+    fn outlives(&self, root: Node, other: Node, escaping: &HashSet<Node>) -> bool {
+        if escaping.contains(&root) || matches!(root, Node::Result(_)) {
+            return true;
+        }
+        let depth = |n: Node| match n {
+            Node::Var(v) => Some(self.var_depth.get(&v).copied().unwrap_or(0)),
+            Node::Alloc(a) => Some(self.allocs[a].depth),
+            _ => None,
+        };
+        matches!((root, depth(root), depth(other)), (Node::Var(_), Some(r), Some(o)) if r < o)
+    }
+
+    /// The nodes that escape (the heap among them): their address reaches
+    /// a node that outlives them.
     fn escaping(&self) -> HashSet<Node> {
-        let mut set = HashSet::from([Node::Heap]);
-        loop {
-            let before = set.len();
-            for &(from, to) in &self.edges {
-                if set.contains(&to) {
-                    set.insert(from);
-                }
-            }
-            if set.len() == before {
-                return set;
-            }
-        }
-    }
-
-    /// Nodes whose contents flow (directly or not) into `start`'s successors.
-    fn reachable_from(&self, start: Node) -> HashSet<Node> {
-        let mut set = HashSet::from([start]);
-        loop {
-            let before = set.len();
-            for &(from, to) in &self.edges {
-                if set.contains(&from) {
-                    set.insert(to);
-                }
-            }
-            if set.len() == before {
-                return set;
-            }
-        }
-    }
-
-    fn alloc_escapes(&self, a: usize, escaping: &HashSet<Node>) -> bool {
-        let depth = self.allocs[a].depth;
-        self.addr_in
-            .iter()
-            .filter(|(x, _)| *x == a)
-            .any(|&(_, holder)| {
-                if escaping.contains(&holder) {
-                    return true;
-                }
-                // Returned, or kept in a variable that outlives the loop
-                // iteration.
-                self.reachable_from(holder).into_iter().any(|n| match n {
-                    Node::Var(v) => self.var_depth.get(&v).copied().unwrap_or(0) < depth,
-                    Node::Heap | Node::Result(_) => true,
-                    Node::Alloc(_) | Node::Pointee(_) | Node::Mutator => false,
-                })
+        // Only a node that something flows into can be a root; a variable
+        // only outlives what is made in a deeper loop.
+        let deepest = self.allocs.iter().map(|a| a.depth).max().unwrap_or(0);
+        let deepest = self
+            .var_depth
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(deepest);
+        let roots: Vec<Node> = self
+            .incoming
+            .keys()
+            .copied()
+            .filter(|&n| match n {
+                Node::Var(v) => self.var_depth.get(&v).copied().unwrap_or(0) < deepest,
+                Node::Mutator | Node::Alloc(_) => false,
+                Node::Heap | Node::Result(_) => true,
             })
+            .collect();
+        let mut set = HashSet::from([Node::Heap]);
+        let mut walked: HashSet<Node> = HashSet::new();
+        loop {
+            let before = set.len();
+            // Roots already walked as escaping need no second walk.
+            let todo: Vec<Node> = roots
+                .iter()
+                .chain(set.iter())
+                .copied()
+                .filter(|n| !(set.contains(n) && walked.contains(n)))
+                .collect();
+            for root in todo {
+                if set.contains(&root) {
+                    walked.insert(root);
+                }
+                for (n, d) in self.walk_from(root) {
+                    if d < 0 && n != root && self.outlives(root, n, &set) {
+                        set.insert(n);
+                    }
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
     }
 
     /// Whether something writes through the address of allocation `a`.
     fn alloc_written(&self, a: usize) -> bool {
-        self.addr_in
-            .iter()
-            .filter(|(x, _)| *x == a)
-            .any(|&(_, holder)| {
-                let reached = self.reachable_from(holder);
-                reached.contains(&Node::Mutator) || reached.contains(&Node::Heap)
-            })
+        self.walk_from(Node::Mutator)
+            .get(&Node::Alloc(a))
+            .is_some_and(|&d| d < 0)
     }
 
     fn declare(&mut self, v: LocalId) {
@@ -530,10 +520,9 @@ impl<'a> Graph<'a> {
                 // its elements; those of slices and maps already escaped.
                 let elems = match kind {
                     RangeKind::Array => xs,
-                    RangeKind::ArrayPtr => xs
-                        .into_iter()
-                        .filter_map(|s| self.read_through(s))
-                        .collect(),
+                    RangeKind::ArrayPtr | RangeKind::Slice => {
+                        xs.into_iter().map(Src::read_through).collect()
+                    }
                     _ => vec![],
                 };
                 if let Some(k) = key {
@@ -586,6 +575,29 @@ impl<'a> Graph<'a> {
                 }
             }
             StmtKind::Break(_) | StmtKind::Continue(_) => {}
+        }
+    }
+
+    /// `&x`: a variable's address, or the pointer that `x` is reached
+    /// through (`&p.f`, `&s[i]`).
+    fn addr(&mut self, x: &Expr) -> Vec<Src> {
+        match &x.kind {
+            ExprKind::Name(Var::Local(l)) => vec![Src::address(Node::Var(*l))],
+            ExprKind::Dot(y, _) => self.addr(y),
+            ExprKind::Index(y, i) if self.program.types.array_of(y.ty).is_some() => {
+                self.expr(i);
+                self.addr(y)
+            }
+            ExprKind::Index(y, i) => {
+                self.expr(i);
+                self.expr(y)
+            }
+            ExprKind::Deref(p) | ExprKind::DotPtr(p, _) => self.expr(p),
+            _ => {
+                // A global, or a value without a location of its own.
+                self.expr(x);
+                vec![]
+            }
         }
     }
 
@@ -649,13 +661,13 @@ impl<'a> Graph<'a> {
 
     fn expr_sources(&mut self, e: &Expr) -> Vec<Src> {
         match &e.kind {
-            ExprKind::Name(Var::Local(l)) => vec![Src::Contents(Node::Var(*l))],
+            ExprKind::Name(Var::Local(l)) => vec![Src::contents(Node::Var(*l))],
             ExprKind::MakeMap(hint) => {
                 if let Some(h) = hint {
                     self.expr(h);
                 }
                 let a = self.alloc(e.span, AllocKind::Map);
-                vec![Src::Address(Node::Alloc(a))]
+                vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::MapLit(entries, _) => {
                 let a = self.alloc(e.span, AllocKind::Map);
@@ -667,61 +679,57 @@ impl<'a> Graph<'a> {
                     self.because(Cause::Map);
                     self.flow_to_heap(vs);
                 }
-                vec![Src::Address(Node::Alloc(a))]
+                vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::StrToBytes(x, _) | ExprKind::StrToRunes(x, _) => {
                 self.expr(x);
                 let a = self.alloc(e.span, AllocKind::Conv);
-                vec![Src::Address(Node::Alloc(a))]
+                vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::PtrLit(lit) => {
                 let a = self.alloc(e.span, AllocKind::Other);
                 let inner = self.expr(lit);
                 self.flow(inner, Node::Alloc(a));
-                vec![Src::Address(Node::Alloc(a))]
+                vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::New => {
                 let a = self.alloc(e.span, AllocKind::Other);
-                vec![Src::Address(Node::Alloc(a))]
+                vec![Src::address(Node::Alloc(a))]
             }
-            ExprKind::Addr(x) => match x.outer_local(&self.program.types) {
-                Some(l) => {
-                    for c in x.children() {
-                        self.expr(c);
-                    }
-                    vec![Src::Address(Node::Var(l))]
-                }
-                None => {
-                    // &(*p) and friends: the pointer itself.
-                    self.expr(x);
-                    vec![]
-                }
-            },
+            ExprKind::Addr(x) => self.addr(x),
             ExprKind::Dot(x, _) | ExprKind::ConvNop(x) => self.expr(x),
             ExprKind::Deref(x) | ExprKind::DotPtr(x, _) => {
                 let srcs = self.expr(x);
-                srcs.into_iter()
-                    .filter_map(|s| self.read_through(s))
-                    .collect()
+                srcs.into_iter().map(Src::read_through).collect()
             }
             ExprKind::Index(x, i) => {
                 self.expr(i);
                 let xs = self.expr(x);
                 if self.program.types.array_of(x.ty).is_some() {
                     xs
-                } else {
+                } else if self.program.types.is_string(x.ty) {
                     vec![]
+                } else {
+                    xs.into_iter().map(Src::read_through).collect()
                 }
             }
             ExprKind::StructLit(items) => items.iter().flat_map(|(_, v)| self.expr(v)).collect(),
             ExprKind::ArrayLit(items) => items.iter().flat_map(|(_, v)| self.expr(v)).collect(),
             ExprKind::SliceLit(items) => {
+                // The elements live in an array of their own.
+                let a = self.alloc(e.span, AllocKind::Other);
                 for (_, v) in items {
                     let vs = self.expr(v);
-                    self.because(Cause::SliceLit);
-                    self.flow_to_heap(vs);
+                    self.flow(vs, Node::Alloc(a));
                 }
-                vec![]
+                vec![Src::address(Node::Alloc(a))]
+            }
+            ExprKind::MakeSlice(len, cap) => {
+                for x in std::iter::once(len).chain(cap) {
+                    self.expr(x);
+                }
+                let a = self.alloc(e.span, AllocKind::Other);
+                vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Append(args, spread) => {
                 // The result may share the first operand's array, whose
@@ -734,10 +742,7 @@ impl<'a> Graph<'a> {
                 for a in it {
                     let mut srcs = self.expr(a);
                     if *spread {
-                        srcs = srcs
-                            .into_iter()
-                            .filter_map(|s| self.read_through(s))
-                            .collect();
+                        srcs = srcs.into_iter().map(Src::read_through).collect();
                     }
                     self.because(Cause::Append);
                     self.flow_to_heap(srcs);
@@ -747,7 +752,13 @@ impl<'a> Graph<'a> {
             ExprKind::Copy(dst, src) => {
                 let written = self.expr(dst);
                 self.mutate(written);
-                self.expr(src);
+                // The elements copied are stored in dst's array: the heap.
+                let copied = self.expr(src);
+                let elem = self.program.types.slice_elem(src.ty);
+                if elem.is_some_and(|t| carries_pointers(&self.program.types, t)) {
+                    self.because(Cause::SliceElem);
+                    self.flow_to_heap(copied.into_iter().map(Src::read_through).collect());
+                }
                 vec![]
             }
             ExprKind::Call(f, args) => self.call(*f, args).into_iter().next().unwrap_or_default(),
@@ -763,14 +774,9 @@ impl<'a> Graph<'a> {
                 }
                 let xs = self.expr(x);
                 match kind {
-                    // Slicing an array exposes its storage.
-                    gm_ir::SliceKind::Array => {
-                        self.because(Cause::Sliced);
-                        self.flow_to_heap(xs);
-                        vec![]
-                    }
-                    // A slice of a slice shares its array.
-                    gm_ir::SliceKind::Slice => xs,
+                    // The operand is the array's address (or a pointer
+                    // to it), and a slice of a slice shares its array.
+                    gm_ir::SliceKind::Array | gm_ir::SliceKind::Slice => xs,
                     gm_ir::SliceKind::String => vec![],
                 }
             }
@@ -797,53 +803,33 @@ impl Graph<'_> {
         let mut results: Vec<Vec<Src>> = vec![vec![]; count];
         for (i, a) in args.iter().enumerate() {
             let srcs = self.expr(a);
-            let leak = leaks.get(i).copied().unwrap_or(LEAKS_EVERYWHERE);
-            self.because(Cause::Param(f, i));
-            if leak.value {
-                self.flow_to_heap(srcs);
-                continue;
+            let leak = leaks.get(i).cloned().unwrap_or(ParamLeak {
+                heap: Some(0),
+                results: vec![],
+                mutates: Some(0),
+            });
+            let shifted = |d: i32| -> Vec<Src> {
+                srcs.iter()
+                    .map(|s| Src {
+                        node: s.node,
+                        derefs: s.derefs + d,
+                    })
+                    .collect()
+            };
+            if let Some(d) = leak.heap {
+                self.because(Cause::Param(f, i));
+                self.flow_to_heap(shifted(d));
             }
-            if leak.mutates {
-                self.mutate(srcs.clone());
+            if let Some(d) = leak.mutates {
+                self.mutate(shifted(d));
             }
             for (r, out) in results.iter_mut().enumerate() {
-                if leak.value_to_results & 1 << r != 0 {
-                    out.extend(srcs.iter().copied());
-                }
-                if leak.pointee_to_results & 1 << r != 0 {
-                    out.extend(srcs.iter().filter_map(|&s| self.read_through(s)));
-                }
-            }
-            // A pointer passed to a parameter that lets what it points to
-            // be read and kept exposes those contents; a map's entries are
-            // never tracked, so a map exposes nothing.
-            let pointee = leak.pointee && holds_pointer(&self.program.types, a.ty);
-            for s in srcs {
-                match s {
-                    Src::Address(Node::Alloc(a)) if self.allocs[a].kind == AllocKind::Map => {}
-                    Src::Address(n) | Src::Contents(n) if pointee => {
-                        // A pointer we hold: treat it as escaping.
-                        self.heap_causes.entry(n).or_insert(self.cause);
-                        self.edges.push((n, Node::Heap));
-                    }
-                    _ => {}
+                if let Some(Some(d)) = leak.results.get(r) {
+                    out.extend(shifted(*d));
                 }
             }
         }
         results
-    }
-
-    /// The values read through a pointer that comes from `s`. A pointer
-    /// held in a variable leads to memory whose contents already count as
-    /// escaped, except through a parameter.
-    fn read_through(&self, s: Src) -> Option<Src> {
-        match s {
-            Src::Address(n) => Some(Src::Contents(n)),
-            Src::Contents(Node::Var(p)) if self.params.contains(&p) => {
-                Some(Src::Contents(Node::Pointee(p)))
-            }
-            Src::Contents(_) => None,
-        }
     }
 }
 
@@ -856,14 +842,5 @@ fn carries_pointers(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
     match types.under(t) {
         gm_ir::Type::Tuple(ts) => ts.iter().any(|&t| carries_pointers(types, t)),
         _ => crate::mapfast::has_pointers(types, t),
-    }
-}
-
-fn holds_pointer(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
-    match types.under(t) {
-        gm_ir::Type::Pointer(_) => true,
-        gm_ir::Type::Array(e, _) => holds_pointer(types, *e),
-        gm_ir::Type::Struct(fields) => fields.iter().any(|f| holds_pointer(types, f.ty)),
-        _ => false,
     }
 }

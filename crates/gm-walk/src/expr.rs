@@ -18,6 +18,16 @@ const BUCKET_COUNT: i128 = 8;
 impl Walk<'_, '_> {
     /// Walks an expression; side effects and temporaries go to `out`.
     pub fn expr(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Expr {
+        if let ExprKind::Binary(op, x, y) = &e.kind
+            && matches!(
+                op,
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+            )
+            && self.ctx.types.is_string(x.ty)
+            && let Some(r) = self.compare_string(*op, x, y, e.ty, out)
+        {
+            return r;
+        }
         match e.kind {
             ExprKind::IndexMap(..) => self.index_map(e, false, out),
             ExprKind::MakeMap(_) => self.make_map(e, out),

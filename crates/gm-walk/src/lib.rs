@@ -30,6 +30,7 @@
 //! needs lives only in the dump.
 
 mod assign;
+mod compare;
 mod deadcode;
 pub mod dump;
 pub mod escape;

@@ -101,6 +101,43 @@ impl Order<'_, '_> {
         Expr { kind, ty, span }
     }
 
+    /// Replaces range targets other than names by temporaries assigned to
+    /// them (together, as one tuple assignment) at the top of the body.
+    fn range_targets(
+        &mut self,
+        key: Option<Expr>,
+        value: Option<Expr>,
+        mut body: Vec<Stmt>,
+    ) -> (Option<Expr>, Option<Expr>, Vec<Stmt>) {
+        let simple = |t: &Option<Expr>| {
+            t.as_ref()
+                .is_none_or(|t| matches!(t.kind, ExprKind::Name(_) | ExprKind::Blank))
+        };
+        if simple(&key) && simple(&value) {
+            return (key, value, body);
+        }
+        let mut targets = Vec::new();
+        let mut temps = Vec::new();
+        let mut temp_for = |o: &mut Self, t: Option<Expr>| {
+            let t = t.filter(|t| !matches!(t.kind, ExprKind::Blank))?;
+            let tmp = o.ctx.zeroed_temp(&mut o.out, t.ty, t.span);
+            targets.push(t);
+            temps.push(tmp.clone());
+            Some(tmp)
+        };
+        let key = temp_for(self, key);
+        let value = temp_for(self, value);
+        let span = targets[0].span;
+        let assign = if targets.len() == 1 {
+            let (t, v) = (targets.pop(), temps.pop());
+            StmtKind::Assign(t.expect("one target"), v.expect("one temporary"))
+        } else {
+            StmtKind::Assign2(targets, temps)
+        };
+        body.insert(0, stmt(assign, span));
+        (key, value, body)
+    }
+
     fn stmt(&mut self, s: Stmt) {
         let span = s.span;
         match s.kind {
@@ -117,7 +154,7 @@ impl Order<'_, '_> {
                 rhs,
                 incdec,
             } => {
-                let lhs = self.expr(lhs, None);
+                let lhs = self.target(lhs);
                 let rhs = self.expr(rhs, None);
                 if matches!(lhs.kind, ExprKind::IndexMap(..))
                     && matches!(op, BinOp::Div | BinOp::Rem)
@@ -155,17 +192,17 @@ impl Order<'_, '_> {
                 );
             }
             StmtKind::Assign2(ls, rs) => {
-                let ls = self.expr_list(ls);
+                let ls = self.targets(ls);
                 let rs = self.expr_list(rs);
                 self.push(StmtKind::Assign2(ls, rs), span);
             }
             StmtKind::Assign2Func(ls, call) => {
-                let ls = self.expr_list(ls);
+                let ls = self.targets(ls);
                 let call = self.call(call);
                 self.as2(ls, call, span, false);
             }
             StmtKind::Assign2MapR(ls, index) => {
-                let ls = self.expr_list(ls);
+                let ls = self.targets(ls);
                 let ExprKind::IndexMap(m, k) = index.kind else {
                     unreachable!("AS2MAPR reads a map index")
                 };
@@ -242,8 +279,14 @@ impl Order<'_, '_> {
                     RangeKind::ArrayPtr => x,
                     _ => self.copy_expr(x),
                 };
-                let key = key.map(|k| self.expr_in_place(k));
-                let value = value.map(|v| self.expr_in_place(v));
+                // Targets are assigned in the body each iteration, as
+                // Go's walkRange does after ordering: a map range's by
+                // walk, the others' by an assignment from temporaries.
+                let (key, value, body) = if kind == RangeKind::Map {
+                    (key, value, body)
+                } else {
+                    self.range_targets(key, value, body)
+                };
                 let body = if clear_idiom {
                     body
                 } else {
@@ -304,7 +347,7 @@ impl Order<'_, '_> {
         // sides, so walk can use one mapassign.
         let map_append = is_map_append(&x, &y);
         if map_append {
-            let x = self.expr(x, None);
+            let x = self.target(x);
             let ExprKind::IndexMap(m, k) = x.kind else {
                 unreachable!("checked above")
             };
@@ -328,7 +371,7 @@ impl Order<'_, '_> {
             self.push(StmtKind::Assign(target, y), span);
             return;
         }
-        let x = self.expr(x, None);
+        let x = self.target(x);
         let y = self.expr(y, Some(&x));
         let y = if matches!(x.kind, ExprKind::IndexMap(..)) {
             self.safe_map_rhs(y)
@@ -402,6 +445,24 @@ impl Order<'_, '_> {
             };
             self.stmt(stmt(as2, span));
         }
+    }
+
+    /// Orders an assignment target: a map element keeps its key's
+    /// conversions, which happen before the write.
+    fn target(&mut self, e: Expr) -> Expr {
+        match e.kind {
+            ExprKind::IndexMap(m, k) => {
+                let m = self.expr(*m, None);
+                let k = self.expr(*k, None);
+                let k = self.map_key_temp(m.ty, k);
+                Expr::new(ExprKind::IndexMap(Box::new(m), Box::new(k)), e.ty, e.span)
+            }
+            kind => self.expr(Expr::new(kind, e.ty, e.span), None),
+        }
+    }
+
+    fn targets(&mut self, es: Vec<Expr>) -> Vec<Expr> {
+        es.into_iter().map(|e| self.target(e)).collect()
     }
 
     fn expr_list(&mut self, es: Vec<Expr>) -> Vec<Expr> {
@@ -478,8 +539,13 @@ impl Order<'_, '_> {
                 };
                 let m = self.expr(*m, None);
                 let k = self.expr(*k, None);
+                // A read whose key converts a []byte happens at once, so
+                // the bytes cannot change in between (Go's
+                // mapKeyReplaceStrConv).
+                let copy = converts_bytes(&k);
                 let k = self.map_key_temp(m.ty, k);
-                Expr::new(ExprKind::IndexMap(Box::new(m), Box::new(k)), ty, span)
+                let read = Expr::new(ExprKind::IndexMap(Box::new(m), Box::new(k)), ty, span);
+                if copy { self.copy_expr(read) } else { read }
             }
             ExprKind::Binary(op @ (BinOp::AndAnd | BinOp::OrOr), ..) => {
                 // r = x; if r { r = y } (for ||: if !r)
@@ -757,4 +823,15 @@ fn flatten(body: &[Stmt]) -> Vec<&Stmt> {
         }
     }
     out
+}
+
+/// Whether a map key is, or holds as a literal's element, a `string(b)`
+/// conversion of a byte slice.
+fn converts_bytes(k: &Expr) -> bool {
+    match &k.kind {
+        ExprKind::BytesToStr(_) => true,
+        ExprKind::StructLit(fields) => fields.iter().any(|(_, v)| converts_bytes(v)),
+        ExprKind::ArrayLit(elems) => elems.iter().any(|(_, v)| converts_bytes(v)),
+        _ => false,
+    }
 }

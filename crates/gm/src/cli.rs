@@ -71,9 +71,14 @@ enum Command {
     },
     /// Run the golden-file tests in files or directories.
     Test {
-        /// Rewrite the golden files from gm's output.
+        /// Rewrite the golden files from gm's output (with --go: Go's
+        /// answers, and gm's own goldens only where missing).
         #[arg(long)]
         bless: bool,
+        /// Check against this Go 1.23 toolchain instead of the goldens
+        /// that hold Go's answers (.out, .panic, .calls, error lines).
+        #[arg(long, value_name = "PATH/TO/go")]
+        go: Option<PathBuf>,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -162,7 +167,7 @@ pub fn run(cli: Cli) -> ExitCode {
             seed,
             json,
         } => crate::explore::run(&file, output, func.as_deref(), seed, json, style),
-        Command::Test { bless, paths } => crate::golden::run(&paths, bless),
+        Command::Test { bless, go, paths } => crate::golden::run(&paths, bless, go.as_deref()),
     }
 }
 

@@ -3,6 +3,7 @@
 mod cli;
 mod explore;
 mod golden;
+mod oracle;
 mod select;
 
 use std::process::ExitCode;

@@ -196,3 +196,41 @@ fn a_global_over_two_gigabytes_is_refused_as_by_go() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_walk_test_without_calls_checks_its_walk_golden() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("own_walk");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creates the directory");
+    let path = dir.join("w.gm");
+    let text = "// walk\npackage main\n\nfunc f(m map[string]int) int { return m[\"a\"] }\n\nfunc main() { println(f(nil)) }\n";
+    std::fs::write(&path, text).expect("writes the program");
+    let p = path.to_str().expect("utf-8 path");
+    let out = gm(&["test", p]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("missing golden"), "{}", stdout(&out));
+    let out = gm(&["test", "--bless", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let walk = std::fs::read_to_string(dir.join("w.walk")).expect("the .walk golden is written");
+    assert!(walk.contains("mapaccess1_faststr"), "{walk}");
+    assert!(!dir.join("w.calls").exists());
+    let out = gm(&["test", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn test_with_a_missing_go_is_an_error() {
+    let path = program("go_missing.gm", "// run\npackage main\n\nfunc main() {}\n");
+    let out = gm(&[
+        "test",
+        "--go",
+        "/nonexistent/go",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot run /nonexistent/go"),
+        "{}",
+        stderr(&out)
+    );
+}

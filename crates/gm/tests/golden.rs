@@ -50,3 +50,40 @@ fn run() {
 fn examples() {
     gm_test("examples");
 }
+
+/// Every accepted program also runs: it exits 0, or 2 with Go's panic
+/// line. A signal, an internal error or any other status is a crash.
+#[test]
+fn typed_programs_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files: Vec<_> = std::fs::read_dir(root.join("tests/typed"))
+        .expect("tests/typed exists")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "gm"))
+        .collect();
+    files.sort();
+    let mut crashes = Vec::new();
+    for f in &files {
+        let out = Command::new(env!("CARGO_BIN_EXE_gm"))
+            .arg("run")
+            .arg(f)
+            .output()
+            .expect("gm runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().next().unwrap_or("");
+        let ok = match out.status.code() {
+            Some(0) => true,
+            Some(2) => first.starts_with("panic: ") || first.starts_with("fatal error: "),
+            _ => false,
+        };
+        if !ok {
+            crashes.push(format!("{}: {:?}: {first}", f.display(), out.status));
+        }
+    }
+    assert!(!files.is_empty(), "no programs in tests/typed");
+    assert!(
+        crashes.is_empty(),
+        "gm run crashed:\n{}",
+        crashes.join("\n")
+    );
+}
