@@ -205,11 +205,19 @@ fn zero_base() -> *mut u8 {
 /// into, instead of growing the heap to avoid them.
 const LARGE_ARRAY: usize = 64 << 10;
 
-/// Zeroed memory for a bucket array of `bytes` bytes: scanned when the
-/// buckets hold pointers, and backed by huge pages when large.
-pub fn alloc_bucket_array(bytes: usize, has_pointers: bool) -> *mut u8 {
+/// Zeroed memory for a bucket array of `n` buckets of `size` bytes:
+/// noscan when the buckets hold no pointers; otherwise with the precise
+/// layout `descr` (0: scanned conservatively), except for large arrays,
+/// which are placed ignoring off-page pointers (bdwgc has no typed variant
+/// of that) and backed by huge pages when very large.
+pub fn alloc_bucket_array(n: usize, size: usize, has_pointers: bool, descr: usize) -> *mut u8 {
+    let bytes = n * size;
     if bytes < LARGE_ARRAY {
-        return alloc(bytes, has_pointers);
+        return if has_pointers && descr != 0 {
+            alloc_typed(n, size, descr)
+        } else {
+            alloc(bytes, has_pointers)
+        };
     }
     prepare();
     // SAFETY: plain allocation calls; the atomic block is zeroed below.

@@ -433,15 +433,10 @@ pub unsafe fn make_bucket_array(t: &MapType, b: u8, dirty: *mut u8) -> (*mut u8,
     let base = bucket_shift(b);
     let n = bucket_array_len(t, b);
     let buckets = if dirty.is_null() {
-        let bytes = t
-            .bucket_size
-            .checked_mul(n)
-            .unwrap_or_else(|| fatal(msg::OUT_OF_MEMORY));
-        if t.bucket_descr != 0 {
-            alloc::alloc_typed(n, t.bucket_size, t.bucket_descr)
-        } else {
-            alloc::alloc_bucket_array(bytes, t.bucket_pointers)
+        if t.bucket_size.checked_mul(n).is_none() {
+            fatal(msg::OUT_OF_MEMORY);
         }
+        alloc::alloc_bucket_array(n, t.bucket_size, t.bucket_pointers, t.bucket_descr)
     } else {
         // SAFETY: `dirty` spans `n` buckets of `t`.
         unsafe { ptr::write_bytes(dirty, 0, t.bucket_size * n) };
