@@ -62,6 +62,7 @@ pub mod print;
 pub mod rand;
 pub mod size_class;
 pub mod testing;
+pub mod trace;
 
 pub use abi::{AbiType, SYMBOLS, Symbol};
 pub use map::{
