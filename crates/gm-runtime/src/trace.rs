@@ -28,12 +28,29 @@ static STATE: Mutex<Option<Recorder>> = Mutex::new(None);
 
 /// Arrays with more buckets are summarised as a density strip.
 pub const DETAIL_BUCKETS: usize = 4096;
-/// Evacuation and overflow events kept per map; later ones are counted.
-pub const EVENT_BUDGET: usize = 2048;
+/// Evacuation and overflow events kept per map, and over the whole trace;
+/// later ones are only counted.
+pub const EVENT_BUDGET: usize = 1024;
+const EVENTS_IN_ALL: usize = 8192;
+/// Snapshots kept per map besides the one at exit.
+pub const SNAPSHOT_BUDGET: usize = 40;
+/// Buckets drawn slot by slot over the whole trace; past it, arrays are
+/// summarised as density strips too.
+const DETAIL_IN_ALL: usize = 32768;
+/// Density strips have at most this many entries (buckets are grouped).
+pub const DENSITY_LEN: usize = 2048;
 /// Timeline samples kept per map (thinned by halving past this).
 const SAMPLES: usize = 512;
 /// Slots whose key and elem are rendered, over the whole trace.
-const TEXT_BUDGET: usize = 100_000;
+const TEXT_IN_ALL: usize = 20_000;
+
+/// What the trace may still spend, so that a long run keeps a page of a
+/// few MB.
+struct Budget {
+    events: usize,
+    detail: usize,
+    text: usize,
+}
 
 /// Whether the recorder is on.
 #[inline(always)]
@@ -179,9 +196,10 @@ pub struct ArraySnap {
     pub nbuckets: usize,
     /// Per bucket, its chain (detailed arrays only).
     pub chains: Vec<Vec<BucketSnap>>,
-    /// Per bucket, full slots in its chain (arrays above
-    /// [`DETAIL_BUCKETS`] only).
+    /// Full slots per group of `group` buckets (with their chains), for
+    /// arrays not drawn slot by slot.
     pub density: Vec<u32>,
+    pub group: usize,
     /// The array was in a stack frame that no longer exists.
     pub gone: bool,
 }
@@ -211,15 +229,16 @@ pub struct MapTrace {
     pub totals: [u64; 5],
     since: [u64; 5],
     pub events: Vec<Event>,
-    /// Evacuation and overflow events past [`EVENT_BUDGET`].
+    /// Evacuation and overflow events past the budget.
     pub elided: u64,
     pub snapshots: Vec<Snapshot>,
+    /// Grow snapshots past [`SNAPSHOT_BUDGET`].
+    pub elided_snapshots: u64,
     pub samples: Vec<State>,
     stride: u64,
     cur: Op,
     t: *const MapType,
     shadow: *mut Hmap,
-    detailed: usize,
 }
 
 // The descriptor and shadow pointers are only used under the lock.
@@ -230,7 +249,7 @@ struct Recorder {
     maps: Vec<MapTrace>,
     by_header: HashMap<usize, usize>,
     dropped: u64,
-    text: usize,
+    budget: Budget,
 }
 
 /// Everything recorded, handed out by [`finish`].
@@ -248,7 +267,11 @@ pub fn start(max: usize) {
         maps: Vec::new(),
         by_header: HashMap::new(),
         dropped: 0,
-        text: 0,
+        budget: Budget {
+            events: EVENTS_IN_ALL,
+            detail: DETAIL_IN_ALL,
+            text: TEXT_IN_ALL,
+        },
     });
     ON.store(true, Ordering::Relaxed);
 }
@@ -258,13 +281,12 @@ pub fn finish() -> Option<Trace> {
     ON.store(false, Ordering::Relaxed);
     let mut g = STATE.lock().unwrap_or_else(|e| e.into_inner());
     let mut r = g.take()?;
-    let mut text = r.text;
     for m in &mut r.maps {
         // SAFETY: the shadow holds the last header state, and keeps its
         // arrays alive; arrays outside the heap are skipped.
         unsafe {
             let h = &*m.shadow;
-            let snap = snapshot(m, h, "exit", &mut text);
+            let snap = snapshot(m, h, "exit", &mut r.budget);
             m.snapshots.push(snap);
         }
     }
@@ -279,21 +301,23 @@ fn with<R>(f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
     g.as_mut().map(f)
 }
 
-fn map_of<'a>(r: &'a mut Recorder, h: *const Hmap) -> Option<&'a mut MapTrace> {
+fn map_of<'a>(r: &'a mut Recorder, h: *const Hmap) -> Option<(&'a mut MapTrace, &'a mut Budget)> {
     let i = *r.by_header.get(&(h as usize))?;
-    r.maps.get_mut(i)
+    Some((r.maps.get_mut(i)?, &mut r.budget))
 }
 
 impl MapTrace {
-    fn event(&mut self, kind: EventKind, h: &Hmap) {
-        let costly = matches!(
-            kind,
-            EventKind::Evacuate { .. } | EventKind::Overflow { .. }
-        );
-        if costly && self.events.len() >= EVENT_BUDGET {
+    /// Whether one more evacuation or overflow event may be kept.
+    fn may_keep(&mut self, b: &mut Budget) -> bool {
+        if self.events.len() >= EVENT_BUDGET || b.events == 0 {
             self.elided += 1;
-            return;
+            return false;
         }
+        b.events -= 1;
+        true
+    }
+
+    fn event(&mut self, kind: EventKind, h: &Hmap) {
         self.events.push(Event {
             op: self.clock,
             since: std::mem::take(&mut self.since),
@@ -355,12 +379,12 @@ pub unsafe extern "C" fn trace_make(
             cur: Op::Assign,
             t,
             shadow,
-            detailed: 0,
+            elided_snapshots: 0,
         };
         m.refresh(hh);
         m.event(EventKind::Make { b: hh.b }, hh);
         // SAFETY: a live header and its arrays.
-        let snap = unsafe { snapshot(&mut m, hh, "make", &mut r.text) };
+        let snap = unsafe { snapshot(&mut m, hh, "make", &mut r.budget) };
         m.snapshots.push(snap);
         r.by_header.insert(h as usize, r.maps.len());
         r.maps.push(m);
@@ -376,7 +400,7 @@ pub unsafe extern "C" fn trace_op(h: *mut Hmap, op: u32) {
         return;
     }
     with(|r| {
-        let Some(m) = map_of(r, h) else { return };
+        let Some((m, _)) = map_of(r, h) else { return };
         let op = Op::from_code(op);
         m.clock += 1;
         m.totals[op as usize] += 1;
@@ -387,13 +411,15 @@ pub unsafe extern "C" fn trace_op(h: *mut Hmap, op: u32) {
         if op == Op::Clear {
             m.event(EventKind::Clear { count: hh.count }, hh);
         }
-        if m.clock % m.stride == 0 {
+        // The header as the previous operation left it.
+        let prev = m.clock - 1;
+        if prev > 0 && prev % m.stride == 0 {
             if m.samples.len() >= SAMPLES {
                 let kept: Vec<State> = m.samples.iter().step_by(2).copied().collect();
                 m.samples = kept;
                 m.stride *= 2;
             }
-            m.samples.push(State::of(hh, m.clock));
+            m.samples.push(State::of(hh, prev));
         }
     });
 }
@@ -407,7 +433,7 @@ pub unsafe extern "C" fn trace_done(h: *mut Hmap) {
         return;
     }
     with(|r| {
-        if let Some(m) = map_of(r, h) {
+        if let Some((m, _)) = map_of(r, h) {
             // SAFETY: valid header.
             m.refresh(unsafe { &*h });
         }
@@ -421,11 +447,7 @@ pub unsafe extern "C" fn trace_done(h: *mut Hmap) {
 /// `h` is a valid growing map of type `t`.
 pub unsafe fn grow_start(h: &Hmap, from_b: u8, noverflow: u16) {
     with(|r| {
-        let text = &mut r.text;
-        let Some(i) = r.by_header.get(&(h as *const Hmap as usize)).copied() else {
-            return;
-        };
-        let m = &mut r.maps[i];
+        let Some((m, budget)) = map_of(r, h) else { return };
         // hashGrow asks the same question to choose between the two.
         let trigger = if over_load_factor(h.count + 1, from_b) {
             Trigger::Load
@@ -445,8 +467,7 @@ pub unsafe fn grow_start(h: &Hmap, from_b: u8, noverflow: u16) {
         );
         m.refresh(h);
         // SAFETY: a live header and its arrays.
-        let snap = unsafe { snapshot(m, h, "grow_start", text) };
-        m.snapshots.push(snap);
+        unsafe { grow_snapshot(m, h, "grow_start", budget) };
     });
 }
 
@@ -458,7 +479,10 @@ pub unsafe fn grow_start(h: &Hmap, from_b: u8, noverflow: u16) {
 /// array.
 pub unsafe fn evacuated(t: &MapType, h: &Hmap, oldbucket: usize) {
     with(|r| {
-        let Some(m) = map_of(r, h) else { return };
+        let Some((m, budget)) = map_of(r, h) else { return };
+        if !m.may_keep(budget) {
+            return;
+        }
         let (mut x, mut y) = (0, 0);
         // SAFETY: the old chain of a live map.
         unsafe {
@@ -490,19 +514,14 @@ pub unsafe fn evacuated(t: &MapType, h: &Hmap, oldbucket: usize) {
 /// The grow of `h` is complete; its old array is about to be released.
 pub fn grow_end(h: &Hmap) {
     with(|r| {
-        let text = &mut r.text;
-        let Some(i) = r.by_header.get(&(h as *const Hmap as usize)).copied() else {
-            return;
-        };
-        let m = &mut r.maps[i];
+        let Some((m, budget)) = map_of(r, h) else { return };
         // SAFETY: a plain copy of the header's words.
         let mut done = unsafe { std::ptr::read(h) };
         done.oldbuckets = std::ptr::null_mut();
         m.event(EventKind::GrowEnd { b: h.b }, &done);
         m.refresh(&done);
         // SAFETY: a live header and its new array.
-        let snap = unsafe { snapshot(m, &done, "grow_end", text) };
-        m.snapshots.push(snap);
+        unsafe { grow_snapshot(m, &done, "grow_end", budget) };
     });
 }
 
@@ -513,9 +532,8 @@ pub fn grow_end(h: &Hmap) {
 /// `h.buckets`.
 pub unsafe fn new_overflow(t: &MapType, h: &Hmap, ovf: *mut u8) {
     with(|r| {
-        let Some(m) = map_of(r, h) else { return };
-        if m.events.len() >= EVENT_BUDGET {
-            m.elided += 1;
+        let Some((m, budget)) = map_of(r, h) else { return };
+        if !m.may_keep(budget) {
             return;
         }
         let n = bucket_shift(h.b);
@@ -545,20 +563,34 @@ pub unsafe fn new_overflow(t: &MapType, h: &Hmap, ovf: *mut u8) {
     });
 }
 
+/// A snapshot at a grow's start or end, while the map's budget lasts.
+///
+/// # Safety
+/// As for [`snapshot`].
+unsafe fn grow_snapshot(m: &mut MapTrace, h: &Hmap, why: &'static str, budget: &mut Budget) {
+    if m.snapshots.len() >= SNAPSHOT_BUDGET {
+        m.elided_snapshots += 1;
+        return;
+    }
+    // SAFETY: forwarded.
+    let snap = unsafe { snapshot(m, h, why, budget) };
+    m.snapshots.push(snap);
+}
+
 /// A snapshot of the arrays of `h`.
 ///
 /// # Safety
 /// `h`'s arrays are alive or outside the heap (then skipped).
-unsafe fn snapshot(m: &mut MapTrace, h: &Hmap, why: &'static str, text: &mut usize) -> Snapshot {
+unsafe fn snapshot(m: &mut MapTrace, h: &Hmap, why: &'static str, budget: &mut Budget) -> Snapshot {
     let mut arrays = Vec::new();
     let nb = bucket_shift(h.b);
     if h.growing() {
         // SAFETY: forwarded.
-        arrays.push(unsafe { array(m, h.oldbuckets, h.noldbuckets(), "oldbuckets", text) });
+        arrays.push(unsafe { array(m, h.oldbuckets, h.noldbuckets(), "oldbuckets", budget) });
     }
     if !h.buckets.is_null() {
         // SAFETY: forwarded.
-        arrays.push(unsafe { array(m, h.buckets, nb, "buckets", text) });
+        arrays.push(unsafe { array(m, h.buckets, nb, "buckets", budget) });
     }
     Snapshot {
         why,
@@ -574,7 +606,7 @@ unsafe fn array(
     base: *mut u8,
     n: usize,
     name: &'static str,
-    text: &mut usize,
+    budget: &mut Budget,
 ) -> ArraySnap {
     // SAFETY: the descriptor is leaked by the compiler.
     let t = unsafe { &*m.t };
@@ -583,6 +615,7 @@ unsafe fn array(
         nbuckets: n,
         chains: Vec::new(),
         density: Vec::new(),
+        group: 1,
         gone: false,
     };
     // A stack bucket read after its frame returned would be garbage.
@@ -590,7 +623,12 @@ unsafe fn array(
         out.gone = true;
         return out;
     }
-    let detail = n <= DETAIL_BUCKETS;
+    let detail = n <= DETAIL_BUCKETS && n <= budget.detail;
+    if detail {
+        budget.detail -= n;
+    } else {
+        out.group = n.div_ceil(DENSITY_LEN);
+    }
     for i in 0..n {
         let mut chain = Vec::new();
         let mut full = 0;
@@ -608,10 +646,10 @@ unsafe fn array(
                     s.tophash[j] = th;
                     let live = th > EVACUATED_EMPTY;
                     full += live as u32;
-                    if detail && live && *text < TEXT_BUDGET {
+                    if detail && live && budget.text > 0 {
                         let (k, e) = slot_text(m, t, b, j);
                         if k.is_some() || e.is_some() {
-                            *text += 1;
+                            budget.text -= 1;
                         }
                         if s.keys.is_empty() {
                             s.keys = vec![None; BUCKET_CNT];
@@ -629,11 +667,12 @@ unsafe fn array(
         }
         if detail {
             out.chains.push(chain);
-        } else {
+        } else if i % out.group == 0 {
             out.density.push(full);
+        } else if let Some(last) = out.density.last_mut() {
+            *last += full;
         }
     }
-    m.detailed += 1;
     out
 }
 

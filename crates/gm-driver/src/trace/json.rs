@@ -80,10 +80,11 @@ fn map(o: &mut String, id: usize, m: &MapTrace, sites: &[Site]) {
     let last = m.snapshots.last().map(|s| s.state).unwrap_or_default();
     let _ = write!(
         o,
-        "}}, \"clock\": {}, \"final\": {}, \"growths\": {grows}, \"same_size_growths\": {same}, \"max_chain\": {chain}, \"elided_events\": {},\n \"events\": [\n",
+        "}}, \"clock\": {}, \"final\": {}, \"growths\": {grows}, \"same_size_growths\": {same}, \"max_chain\": {chain}, \"elided_events\": {}, \"elided_snapshots\": {},\n \"events\": [\n",
         m.clock,
         state(&last),
-        m.elided
+        m.elided,
+        m.elided_snapshots
     );
     list(o, &m.events, event);
     o.push_str(" ],\n \"samples\": [\n");
@@ -173,10 +174,11 @@ fn snapshot(o: &mut String, s: &Snapshot) {
 fn array(o: &mut String, a: &ArraySnap) {
     let _ = write!(
         o,
-        "{{\"name\": \"{}\", \"nbuckets\": {}, \"gone\": {}, \"density\": [{}], \"chains\": [\n",
+        "{{\"name\": \"{}\", \"nbuckets\": {}, \"gone\": {}, \"group\": {}, \"density\": [{}], \"chains\": [\n",
         a.name,
         a.nbuckets,
         a.gone,
+        a.group,
         a.density
             .iter()
             .map(|n| n.to_string())

@@ -1,6 +1,13 @@
 "use strict";
 // Draws the trace: the table of maps, then for the selected map its
-// timeline and the bucket grid of the snapshot the slider picks.
+// timeline and the bucket grid of the snapshot the slider picks. The URL's
+// #map=N&snap=K opens a map and snapshot (for screenshots).
+window.onerror = function (msg, src, line) {
+  const d = document.getElementById("js-error") || document.createElement("div");
+  d.id = "js-error";
+  d.textContent = "JavaScript error: " + msg + " (line " + line + ")";
+  document.body.insertBefore(d, document.body.firstChild);
+};
 const T = JSON.parse(document.getElementById("gm-trace").textContent);
 const STATES = ["emptyRest", "emptyOne", "evacuatedX", "evacuatedY", "evacuatedEmpty"];
 const COLORS = { count: "#3b7dd8", b: "#2a9d4b", noverflow: "#c0392b", evac: "#d9823b" };
@@ -44,9 +51,11 @@ function table(select) {
 function timeline(m) {
   const W = 900, H = 220, P = 30;
   const s = svg("svg", { class: "timeline", width: W, height: H, viewBox: `0 0 ${W} ${H}` });
-  const pts = m.samples.map(x => ({ op: x[0], count: x[1], b: x[2], nov: x[3], nev: x[4], nold: x[5] }));
-  for (const e of m.events) pts.push({ op: e.op, count: e.state.count, b: e.state.b, nov: e.state.noverflow, nev: e.state.nevacuate, nold: e.state.noldbuckets });
-  pts.sort((a, b) => a.op - b.op);
+  // A sample at op N is the header after it; an event at op N happens
+  // during it, so it sorts first.
+  const pts = m.samples.map(x => ({ op: x[0], late: 1, count: x[1], b: x[2], nov: x[3], nev: x[4], nold: x[5] }));
+  for (const e of m.events) pts.push({ op: e.op, late: 0, count: e.state.count, b: e.state.b, nov: e.state.noverflow, nev: e.state.nevacuate, nold: e.state.noldbuckets });
+  pts.sort((a, b) => a.op - b.op || a.late - b.late);
   const maxOp = Math.max(1, m.clock);
   const maxCount = Math.max(1, ...pts.map(p => p.count));
   const maxB = Math.max(1, ...pts.map(p => p.b));
@@ -104,7 +113,7 @@ function grid(a) {
       g.fillStyle = `rgba(59,125,216,${Math.min(1, sum / per / max)})`;
       g.fillRect(i, 0, 1, 24);
     }
-    box.append(c, el("p", {}, "occupancy per bucket (density strip)"));
+    box.append(c, el("p", {}, `density strip: full slots per ${a.group > 1 ? "group of " + a.group + " buckets" : "bucket"} (darker is fuller)`));
     return box;
   }
   const g = el("div", { class: "grid" });
@@ -148,7 +157,10 @@ function main() {
       timeline(m));
     const snaps = el("div", { id: "snapshot" });
     const label = el("span");
-    const slider = el("input", { type: "range", min: 0, max: m.snapshots.length - 1, value: m.snapshots.length - 1, id: "snap-slider" });
+    // Start on the last snapshot that still has an array to draw.
+    let start = m.snapshots.length - 1;
+    while (start > 0 && !m.snapshots[start].arrays.some(a => !a.gone)) start--;
+    const slider = el("input", { type: "range", min: 0, max: m.snapshots.length - 1, value: start, id: "snap-slider" });
     const show = () => {
       const s = m.snapshots[+slider.value];
       label.textContent = ` snapshot ${+slider.value + 1}/${m.snapshots.length}: ${s.why} at op ${s.op}, count ${s.state.count}, B ${s.state.b}, overflow buckets ${s.state.noverflow}`;
@@ -159,8 +171,16 @@ function main() {
     show();
   };
   document.body.append(table(select), view);
+  const opts = {};
+  location.hash.slice(1).split("&").forEach(kv => { const [k, v] = kv.split("="); if (v !== undefined) opts[k] = Number(v); });
   let best = 0;
   T.maps.forEach((m, i) => { if (m.growths > T.maps[best].growths) best = i; });
-  select(best);
+  select(opts.map >= 0 && opts.map < T.maps.length ? opts.map : best);
+  if (opts.snap >= 0) {
+    const sl = document.getElementById("snap-slider");
+    sl.value = String(opts.snap);
+    sl.oninput();
+  }
 }
 main();
+document.body.setAttribute("data-rendered", "ok");
