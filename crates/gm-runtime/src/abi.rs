@@ -18,8 +18,8 @@ use crate::map::alg::{Fast32, Fast64, FastStr, GoStr, Slow};
 use crate::map::assign::mapassign as assign;
 use crate::map::delete::mapdelete as delete;
 use crate::map::{Hiter, Hmap, MapType, clear, hmap, iter, zero_val};
-use crate::{alloc, panic, print, rand};
 use crate::trace::{trace_done, trace_make, trace_op};
+use crate::{alloc, panic, print, rand};
 
 /// A machine-level parameter or result type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

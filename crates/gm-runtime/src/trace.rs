@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::map::hmap::{bucket_at, overflow, top};
 use crate::map::{
-    BUCKET_CNT, EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, EVACUATED_X, EVACUATED_Y, HMAP_SIZE,
-    Hmap, MapType, bucket_shift, over_load_factor,
+    BUCKET_CNT, EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, EVACUATED_X, EVACUATED_Y, HMAP_SIZE, Hmap,
+    MapType, bucket_shift, over_load_factor,
 };
 use crate::{alloc, print};
 
@@ -241,7 +241,8 @@ pub struct MapTrace {
     shadow: *mut Hmap,
 }
 
-// The descriptor and shadow pointers are only used under the lock.
+// SAFETY: the descriptor is immutable and leaked, and the shadow is only
+// read or written under the recorder's lock.
 unsafe impl Send for MapTrace {}
 
 struct Recorder {
@@ -301,7 +302,7 @@ fn with<R>(f: impl FnOnce(&mut Recorder) -> R) -> Option<R> {
     g.as_mut().map(f)
 }
 
-fn map_of<'a>(r: &'a mut Recorder, h: *const Hmap) -> Option<(&'a mut MapTrace, &'a mut Budget)> {
+fn map_of(r: &mut Recorder, h: *const Hmap) -> Option<(&mut MapTrace, &mut Budget)> {
     let i = *r.by_header.get(&(h as usize))?;
     Some((r.maps.get_mut(i)?, &mut r.budget))
 }
@@ -447,7 +448,9 @@ pub unsafe extern "C" fn trace_done(h: *mut Hmap) {
 /// `h` is a valid growing map of type `t`.
 pub unsafe fn grow_start(h: &Hmap, from_b: u8, noverflow: u16) {
     with(|r| {
-        let Some((m, budget)) = map_of(r, h) else { return };
+        let Some((m, budget)) = map_of(r, h) else {
+            return;
+        };
         // hashGrow asks the same question to choose between the two.
         let trigger = if over_load_factor(h.count + 1, from_b) {
             Trigger::Load
@@ -479,7 +482,9 @@ pub unsafe fn grow_start(h: &Hmap, from_b: u8, noverflow: u16) {
 /// array.
 pub unsafe fn evacuated(t: &MapType, h: &Hmap, oldbucket: usize) {
     with(|r| {
-        let Some((m, budget)) = map_of(r, h) else { return };
+        let Some((m, budget)) = map_of(r, h) else {
+            return;
+        };
         if !m.may_keep(budget) {
             return;
         }
@@ -514,7 +519,9 @@ pub unsafe fn evacuated(t: &MapType, h: &Hmap, oldbucket: usize) {
 /// The grow of `h` is complete; its old array is about to be released.
 pub fn grow_end(h: &Hmap) {
     with(|r| {
-        let Some((m, budget)) = map_of(r, h) else { return };
+        let Some((m, budget)) = map_of(r, h) else {
+            return;
+        };
         // SAFETY: a plain copy of the header's words.
         let mut done = unsafe { std::ptr::read(h) };
         done.oldbuckets = std::ptr::null_mut();
@@ -532,7 +539,9 @@ pub fn grow_end(h: &Hmap) {
 /// `h.buckets`.
 pub unsafe fn new_overflow(t: &MapType, h: &Hmap, ovf: *mut u8) {
     with(|r| {
-        let Some((m, budget)) = map_of(r, h) else { return };
+        let Some((m, budget)) = map_of(r, h) else {
+            return;
+        };
         if !m.may_keep(budget) {
             return;
         }
@@ -713,14 +722,24 @@ unsafe fn value_text(kind: ValueKind, p: *const u8, size: usize) -> Option<Strin
         match (kind, size) {
             (ValueKind::Bool, 1) => print::fmt_bool(*p != 0, &mut buf),
             (ValueKind::Int, 1) => print::fmt_int(*(p as *const i8) as i64, &mut buf),
-            (ValueKind::Int, 2) => print::fmt_int((p as *const i16).read_unaligned() as i64, &mut buf),
-            (ValueKind::Int, 4) => print::fmt_int((p as *const i32).read_unaligned() as i64, &mut buf),
+            (ValueKind::Int, 2) => {
+                print::fmt_int((p as *const i16).read_unaligned() as i64, &mut buf)
+            }
+            (ValueKind::Int, 4) => {
+                print::fmt_int((p as *const i32).read_unaligned() as i64, &mut buf)
+            }
             (ValueKind::Int, 8) => print::fmt_int((p as *const i64).read_unaligned(), &mut buf),
             (ValueKind::Uint, 1) => print::fmt_uint(*p as u64, &mut buf),
-            (ValueKind::Uint, 2) => print::fmt_uint((p as *const u16).read_unaligned() as u64, &mut buf),
-            (ValueKind::Uint, 4) => print::fmt_uint((p as *const u32).read_unaligned() as u64, &mut buf),
+            (ValueKind::Uint, 2) => {
+                print::fmt_uint((p as *const u16).read_unaligned() as u64, &mut buf)
+            }
+            (ValueKind::Uint, 4) => {
+                print::fmt_uint((p as *const u32).read_unaligned() as u64, &mut buf)
+            }
             (ValueKind::Uint, 8) => print::fmt_uint((p as *const u64).read_unaligned(), &mut buf),
-            (ValueKind::Float, 4) => print::fmt_float((p as *const f32).read_unaligned() as f64, &mut buf),
+            (ValueKind::Float, 4) => {
+                print::fmt_float((p as *const f32).read_unaligned() as f64, &mut buf)
+            }
             (ValueKind::Float, 8) => print::fmt_float((p as *const f64).read_unaligned(), &mut buf),
             (ValueKind::String, 16) => {
                 let s = crate::map::alg::GoStr::load(p);

@@ -35,11 +35,7 @@ fn trace(name: &str) -> String {
         json.to_str().unwrap(),
         &src,
     ]);
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let run = gm(&["run", "--seed", "1", &src]);
     assert_eq!(o.stdout, run.stdout, "gm trace prints what gm run prints");
     let text = std::fs::read_to_string(&json).expect("the JSON is written");
@@ -51,7 +47,11 @@ fn trace(name: &str) -> String {
         std::fs::write(&golden, &text).expect("golden written");
     } else {
         let want = std::fs::read_to_string(&golden).expect("golden file exists");
-        assert!(want == text, "{name}: trace differs from {}", golden.display());
+        assert!(
+            want == text,
+            "{name}: trace differs from {}",
+            golden.display()
+        );
     }
     text
 }
@@ -62,7 +62,11 @@ struct Ev<'a>(&'a str);
 impl Ev<'_> {
     fn get(&self, field: &str) -> &str {
         let key = format!("\"{field}\": ");
-        let at = self.0.find(&key).unwrap_or_else(|| panic!("{field} in {}", self.0)) + key.len();
+        let at = self
+            .0
+            .find(&key)
+            .unwrap_or_else(|| panic!("{field} in {}", self.0))
+            + key.len();
         let rest = &self.0[at..];
         let end = rest.find([',', '}']).unwrap_or(rest.len());
         rest[..end].trim_matches('"')
@@ -119,7 +123,11 @@ fn check_grows_finish_in_time(evs: &[Ev<'_>]) {
                 assert!(matches!(f.get("by"), "assign" | "delete"), "{}", f.0);
             }
         }
-        assert!(writes <= n, "grow at op {} took {writes} writes", e.num("op"));
+        assert!(
+            writes <= n,
+            "grow at op {} took {writes} writes",
+            e.num("op")
+        );
     }
 }
 
@@ -186,7 +194,11 @@ fn reads_during_a_grow_never_evacuate() {
     assert_eq!(evs[last].num("op"), 53);
     assert_eq!(evs[last].num("from_b"), 3);
     for e in &evs[last + 1..] {
-        assert_eq!(e.kind(), "evacuate", "nothing but the starting write's work");
+        assert_eq!(
+            e.kind(),
+            "evacuate",
+            "nothing but the starting write's work"
+        );
         assert_eq!(e.num("op"), 53);
     }
     assert!(evs[last + 1..].len() <= 2);
@@ -194,7 +206,9 @@ fn reads_during_a_grow_never_evacuate() {
     let exit = &json[json.rfind("{\"why\": \"exit\"").expect("an exit snapshot")..];
     assert!(exit.contains("\"name\": \"oldbuckets\", \"nbuckets\": 8"));
     assert!(exit.contains("\"name\": \"buckets\", \"nbuckets\": 16"));
-    assert!(json.contains("\"ops\": {\"access\": 1000, \"assign\": 53, \"delete\": 0, \"iterate\": 1, \"clear\": 0}"));
+    assert!(json.contains(
+        "\"ops\": {\"access\": 1000, \"assign\": 53, \"delete\": 0, \"iterate\": 1, \"clear\": 0}"
+    ));
 }
 
 #[test]
@@ -250,6 +264,10 @@ fn maps_past_the_limit_are_counted_not_recorded() {
     assert!(text.contains("\"dropped_maps\": 7"));
     assert_eq!(text.matches("{\"id\": ").count(), 3);
     // Each iteration's map reuses the frame's header; each is its own map.
-    assert_eq!(text.matches("\"ops\": {\"access\": 0, \"assign\": 1,").count(), 3);
+    assert_eq!(
+        text.matches("\"ops\": {\"access\": 0, \"assign\": 1,")
+            .count(),
+        3
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -37,7 +37,15 @@ pub fn summary(m: &MapTrace) -> (usize, usize, usize) {
         .filter(|e| matches!(e.kind, EventKind::GrowStart { .. }));
     let same = grows
         .clone()
-        .filter(|e| matches!(e.kind, EventKind::GrowStart { same_size: true, .. }))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::GrowStart {
+                    same_size: true,
+                    ..
+                }
+            )
+        })
         .count();
     let chain = m
         .snapshots
@@ -56,9 +64,9 @@ fn map(o: &mut String, id: usize, m: &MapTrace, sites: &[Site]) {
     string(o, site.map_or("?", |s| &s.pos));
     o.push_str(", \"type\": ");
     string(o, site.map_or("?", |s| &s.ty));
-    let _ = write!(
+    let _ = writeln!(
         o,
-        ", \"key_size\": {}, \"elem_size\": {}, \"indirect_key\": {}, \"indirect_elem\": {}, \"hint\": {}, \"stack\": {},\n",
+        ", \"key_size\": {}, \"elem_size\": {}, \"indirect_key\": {}, \"indirect_elem\": {}, \"hint\": {}, \"stack\": {},",
         m.key_size,
         m.elem_size,
         m.indirect_key,
@@ -160,9 +168,9 @@ fn event(o: &mut String, e: &Event) {
 }
 
 fn snapshot(o: &mut String, s: &Snapshot) {
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "{{\"why\": \"{}\", \"op\": {}, \"state\": {}, \"arrays\": [\n",
+        "{{\"why\": \"{}\", \"op\": {}, \"state\": {}, \"arrays\": [",
         s.why,
         s.state.op,
         state(&s.state)
@@ -172,9 +180,9 @@ fn snapshot(o: &mut String, s: &Snapshot) {
 }
 
 fn array(o: &mut String, a: &ArraySnap) {
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "{{\"name\": \"{}\", \"nbuckets\": {}, \"gone\": {}, \"group\": {}, \"density\": [{}], \"chains\": [\n",
+        "{{\"name\": \"{}\", \"nbuckets\": {}, \"gone\": {}, \"group\": {}, \"density\": [{}], \"chains\": [",
         a.name,
         a.nbuckets,
         a.gone,

@@ -57,13 +57,14 @@ function timeline(m) {
   for (const e of m.events) pts.push({ op: e.op, late: 0, count: e.state.count, b: e.state.b, nov: e.state.noverflow, nev: e.state.nevacuate, nold: e.state.noldbuckets });
   pts.sort((a, b) => a.op - b.op || a.late - b.late);
   const maxOp = Math.max(1, m.clock);
-  const maxCount = Math.max(1, ...pts.map(p => p.count));
-  const maxB = Math.max(1, ...pts.map(p => p.b));
-  const maxNov = Math.max(1, ...pts.map(p => p.nov));
+  const realMax = f => Math.max(0, ...pts.map(f));
+  const [topCount, topB, topNov] = [realMax(p => p.count), realMax(p => p.b), realMax(p => p.nov)];
+  const [maxCount, maxB, maxNov] = [Math.max(1, topCount), Math.max(1, topB), Math.max(1, topNov)];
   const x = op => P + (W - 2 * P) * op / maxOp;
   const y = (v, max) => H - P - (H - 2 * P) * v / max;
+  // Steps: a value holds until the next point changes it.
   const line = (f, max, color) => {
-    const d = pts.map((p, i) => (i ? "L" : "M") + x(p.op).toFixed(1) + " " + y(f(p), max).toFixed(1)).join(" ");
+    const d = pts.map((p, i) => (i ? "H" + x(p.op).toFixed(1) + " V" : "M" + x(p.op).toFixed(1) + " ") + y(f(p), max).toFixed(1)).join(" ");
     s.append(svg("path", { d, fill: "none", stroke: color, "stroke-width": 1.5 }));
   };
   s.append(svg("line", { x1: P, y1: H - P, x2: W - P, y2: H - P, stroke: "#999" }));
@@ -84,10 +85,11 @@ function timeline(m) {
     s.append(mark);
   }
   const label = (t, xx, yy, c) => { const e = svg("text", { x: xx, y: yy, fill: c, "font-size": 11 }); e.textContent = t; s.append(e); };
-  label(`count (max ${maxCount})`, P, 12, COLORS.count);
-  label(`B (max ${maxB})`, P + 150, 12, COLORS.b);
-  label(`overflow buckets (max ${maxNov})`, P + 250, 12, COLORS.noverflow);
-  label("evacuation progress", P + 450, 12, COLORS.evac);
+  label(`count (0–${topCount})`, P, 12, COLORS.count);
+  label(`B (0–${topB})`, P + 130, 12, COLORS.b);
+  label(`overflow buckets (0–${topNov})`, P + 220, 12, COLORS.noverflow);
+  label("old buckets evacuated (0–100%)", P + 410, 12, COLORS.evac);
+  label("marks: grow start ▮ black, grow end ┆ dashed, other events grey", P + 260, H - 8, "#555");
   label(`op ${maxOp}`, W - P - 50, H - 8, "#555");
   label("op 0", P, H - 8, "#555");
   return s;
@@ -118,7 +120,7 @@ function grid(a) {
   }
   const g = el("div", { class: "grid" });
   a.chains.forEach((chain, bi) => {
-    const ch = el("div", { class: "chain", title: `bucket ${bi}` });
+    const ch = el("div", { class: "chain" }, el("div", { class: "idx" }, String(bi)));
     chain.forEach((b, oi) => {
       b.th = [];
       for (let j = 0; j < 8; j++) b.th.push(parseInt(b.top.substr(2 * j, 2), 16));
@@ -154,7 +156,9 @@ function main() {
     view.replaceChildren();
     view.append(el("h2", {}, `map ${i}: ${m.type} made at ${m.site}`),
       el("p", {}, `key ${m.key_size} B${m.indirect_key ? " (indirect)" : ""}, elem ${m.elem_size} B${m.indirect_elem ? " (indirect)" : ""}, hint ${m.hint === null ? "none passed" : m.hint}, header on the ${m.stack ? "stack" : "heap"}; ${m.elided_events} events not kept`),
-      timeline(m));
+      el("h2", {}, "Timeline, over the map's operation clock (hover a mark)"),
+      timeline(m),
+      el("h2", {}, "Bucket arrays (hover a slot)"));
     const snaps = el("div", { id: "snapshot" });
     const label = el("span");
     // Start on the last snapshot that still has an array to draw.
