@@ -237,6 +237,8 @@ pub struct MapTrace {
     pub samples: Vec<State>,
     stride: u64,
     cur: Op,
+    /// The count before a `clear` in progress.
+    clearing: Option<i64>,
     t: *const MapType,
     shadow: *mut Hmap,
 }
@@ -378,6 +380,7 @@ pub unsafe extern "C" fn trace_make(
             samples: vec![State::of(hh, 0)],
             stride: 1,
             cur: Op::Assign,
+            clearing: None,
             t,
             shadow,
             elided_snapshots: 0,
@@ -410,7 +413,8 @@ pub unsafe extern "C" fn trace_op(h: *mut Hmap, op: u32) {
         // SAFETY: valid header.
         let hh = unsafe { &*h };
         if op == Op::Clear {
-            m.event(EventKind::Clear { count: hh.count }, hh);
+            // Recorded once the clear is done, with the state after it.
+            m.clearing = Some(hh.count);
         }
         // The header as the previous operation left it.
         let prev = m.clock - 1;
@@ -436,7 +440,11 @@ pub unsafe extern "C" fn trace_done(h: *mut Hmap) {
     with(|r| {
         if let Some((m, _)) = map_of(r, h) {
             // SAFETY: valid header.
-            m.refresh(unsafe { &*h });
+            let hh = unsafe { &*h };
+            if let Some(count) = m.clearing.take() {
+                m.event(EventKind::Clear { count }, hh);
+            }
+            m.refresh(hh);
         }
     });
 }

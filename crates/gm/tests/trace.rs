@@ -271,3 +271,27 @@ fn maps_past_the_limit_are_counted_not_recorded() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn clear_during_a_grow_drops_the_old_array() {
+    let json = trace("clear");
+    let evs = events(&json, 0);
+    let grow = evs
+        .iter()
+        .rposition(|e| e.kind() == "grow_start")
+        .expect("a grow");
+    assert_eq!(evs[grow].num("op"), 27);
+    assert_eq!(evs[grow].num("to_b"), 3);
+    assert!(
+        evs[grow + 1..].iter().all(|e| e.kind() != "grow_end"),
+        "the grow is not finished"
+    );
+    let clear = evs.iter().find(|e| e.kind() == "clear").expect("a clear");
+    assert_eq!(clear.num("count"), 27);
+    assert_eq!(clear.num("op"), 28);
+    assert!(clear.0.contains(
+        "\"state\": {\"count\": 0, \"b\": 3, \"noverflow\": 0, \"nevacuate\": 0, \"noldbuckets\": 0}"
+    ));
+    // String keys are shown as Go prints them.
+    assert!(json.contains("\"keys\": [\"z\","));
+}
