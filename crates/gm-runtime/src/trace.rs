@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::map::hmap::{bucket_at, overflow, top};
 use crate::map::{
-    BUCKET_CNT, EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, EVACUATED_X, EVACUATED_Y, HMAP_SIZE, Hmap,
-    MapType, bucket_shift, over_load_factor,
+    BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X, EVACUATED_Y, HMAP_SIZE, Hmap, MapType, bucket_shift,
+    over_load_factor,
 };
 use crate::{alloc, print};
 
@@ -763,16 +763,4 @@ unsafe fn value_text(kind: ValueKind, p: *const u8, size: usize) -> Option<Strin
         }
     }
     Some(String::from_utf8_lossy(&buf).into_owned())
-}
-
-/// The name of a tophash state, for the trace's readers.
-pub fn tophash_state(th: u8) -> &'static str {
-    match th {
-        EMPTY_REST => "emptyRest",
-        EMPTY_ONE => "emptyOne",
-        EVACUATED_X => "evacuatedX",
-        EVACUATED_Y => "evacuatedY",
-        EVACUATED_EMPTY => "evacuatedEmpty",
-        _ => "full",
-    }
 }
