@@ -144,7 +144,20 @@ impl FnCx<'_, '_> {
             ExprKind::Copy(d, s) => self.copy(d, s),
             ExprKind::MinMax(is_max, args) => self.min_max(*is_max, args, e.ty),
             ExprKind::Conv(x) => self.conv(x, e.ty),
-            ExprKind::ConvNop(x) => self.expr(x),
+            ExprKind::ConvNop(x) => {
+                let v = self.expr(x)?;
+                // A stack header becoming a map value: a map is made here.
+                if self.cg.map_trace
+                    && self.cg.prog.types.map_types(e.ty).is_some()
+                    && self.cg.prog.types.pointer_elem(x.ty).is_some()
+                    && let Val::Regs(vs) = &v
+                    && let [h] = vs.as_slice()
+                {
+                    let (h, stack) = (*h, self.bool_const(true));
+                    self.trace_make(e.ty, h, None, stack, e.span)?;
+                }
+                Ok(v)
+            }
             ExprKind::StrToBytes(x, buf) => self.str_to_slice(x, "stringtoslicebyte", *buf),
             ExprKind::StrToRunes(x, buf) => self.str_to_slice(x, "stringtoslicerune", *buf),
             ExprKind::BytesToStr(x) => self.convert_via(x, "slicebytetostring", &[], 2),
@@ -595,8 +608,23 @@ impl FnCx<'_, '_> {
         } else {
             None
         };
+        if self.cg.map_trace {
+            self.trace_before(f, &words)?;
+        }
         self.rt_span = Some(span);
         let rets = self.call_rt(f.name(), &words)?;
+        if self.cg.map_trace {
+            self.trace_after(f, &words)?;
+            if matches!(f, RtFn::makemap | RtFn::makemap64 | RtFn::makemap_small)
+                && let Some(&h) = rets.first()
+            {
+                let (hint, stack) = match words.as_slice() {
+                    [_, hint, hp] => (Some(*hint), self.non_nil(*hp)),
+                    _ => (None, self.bool_const(false)),
+                };
+                self.trace_make(ty, h, hint, stack, span)?;
+            }
+        }
         let mut out: Vec<Val> = rets.into_iter().map(|r| Val::Regs(vec![r])).collect();
         if let Some(t) = ok_slot {
             let ok = self.b.ins().load(types::I8, FnCx::flags(), t, 0);

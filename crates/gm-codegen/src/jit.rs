@@ -44,6 +44,10 @@ pub struct Codegen<'p> {
     /// of the call.
     pub sites: Vec<(String, gm_diag::Span)>,
     pub lines: Vec<CodeLine>,
+    /// Call the map recorder around map operations (`gm trace`).
+    pub map_trace: bool,
+    /// Map creation sites, numbered as the recorder sees them.
+    pub map_sites: Vec<(gm_diag::Span, TypeId)>,
 }
 
 /// A line of the CLIF or disassembly dump and where it comes from.
@@ -97,6 +101,8 @@ pub struct Compiled {
     pub text: String,
     /// That text's lines with their sources, when tracing.
     pub lines: Vec<CodeLine>,
+    /// Map creation sites, when compiled for the map recorder.
+    pub map_sites: Vec<(gm_diag::Span, TypeId)>,
 }
 
 impl Compiled {
@@ -162,6 +168,8 @@ impl<'p> Codegen<'p> {
             trace: false,
             sites: Vec::new(),
             lines: Vec::new(),
+            map_trace: false,
+            map_sites: Vec::new(),
         };
         // Package variables: zeroed static storage.
         for (_, g) in prog.globals.iter() {
@@ -290,6 +298,7 @@ impl<'p> Codegen<'p> {
             rodata,
             text,
             lines: self.lines,
+            map_sites: self.map_sites,
         })
     }
 

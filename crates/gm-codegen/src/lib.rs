@@ -23,6 +23,7 @@ mod inline;
 pub mod jit;
 pub mod layout;
 mod maps;
+mod maptrace;
 mod ops;
 mod stack;
 mod stmt;
@@ -55,7 +56,20 @@ impl std::error::Error for CodegenError {}
 /// Compiles and runs `main`; returns the process exit status (0). A Go
 /// panic in the program exits the process with status 2.
 pub fn run(program: &Program, opts: &RunOptions) -> Result<i32, CodegenError> {
-    let compiled = Codegen::new(program)?.compile(Dump::None)?;
+    run_compiled(Codegen::new(program)?.compile(Dump::None)?, opts)
+}
+
+/// Compiles every function with calls to the map recorder around map
+/// operations ([`gm_runtime::trace`]); the creation sites are in
+/// [`Compiled::map_sites`](jit::Compiled::map_sites).
+pub fn compile_traced(program: &Program) -> Result<jit::Compiled, CodegenError> {
+    let mut cg = Codegen::new(program)?;
+    cg.map_trace = true;
+    cg.compile(Dump::None)
+}
+
+/// Runs a compiled program as [`run`] does.
+pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, CodegenError> {
     if let Some(seed) = opts.seed {
         gm_runtime::set_seed(seed);
     }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 pub mod explore;
+pub mod trace;
 
 use gm_diag::{Diagnostic, Diagnostics, SourceFile, Span, Style};
 use gm_ir::Program;
@@ -105,7 +106,7 @@ pub fn run(file: &SourceFile, style: Style, opts: &RunOptions) -> Result<i32, Fa
     gm_codegen::run(&program, opts).map_err(|e| codegen_failed(file, e))
 }
 
-fn codegen_failed(file: &SourceFile, e: gm_codegen::CodegenError) -> Failed {
+pub(crate) fn codegen_failed(file: &SourceFile, e: gm_codegen::CodegenError) -> Failed {
     Failed(format!("gm: {}: {}\n", file.name, e.0))
 }
 

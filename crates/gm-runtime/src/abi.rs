@@ -18,6 +18,7 @@ use crate::map::alg::{Fast32, Fast64, FastStr, GoStr, Slow};
 use crate::map::assign::mapassign as assign;
 use crate::map::delete::mapdelete as delete;
 use crate::map::{Hiter, Hmap, MapType, clear, hmap, iter, zero_val};
+use crate::trace::{trace_done, trace_make, trace_op};
 use crate::{alloc, panic, print, rand};
 
 /// A machine-level parameter or result type.
@@ -630,4 +631,7 @@ runtime_symbols! {
     gopanic_float: fn(*const u8, i64, f64) -> !;
     gopanic_bool: fn(*const u8, i64, bool) -> !;
     gopanic_other: fn(*const u8, i64, *const u8) -> !;
+    trace_make: fn(*const MapType, *mut Hmap, i64, u32, u32, bool);
+    trace_op: fn(*mut Hmap, u32);
+    trace_done: fn(*mut Hmap);
 }

@@ -47,6 +47,11 @@
 //! pointers are noscan memory; their overflow buckets are kept alive
 //! through the lists in `mapextra`, as in Go.
 //!
+//! The recorder of `gm trace` ([`trace`]) is off unless the driver starts
+//! it; the map runtime consults it only on its rare paths (growth,
+//! evacuation, overflow buckets), and generated code calls it only when
+//! compiled for tracing.
+//!
 //! Go-level errors never unwind: [`panic`](mod@panic) prints Go's text, flushes the
 //! buffered stdout of [`print`](mod@print) first, and exits with status 2.
 
@@ -62,6 +67,7 @@ pub mod print;
 pub mod rand;
 pub mod size_class;
 pub mod testing;
+pub mod trace;
 
 pub use abi::{AbiType, SYMBOLS, Symbol};
 pub use map::{

@@ -69,6 +69,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a program as `gm run` does and record what the map runtime
+    /// does (growth, evacuation, overflow chains, bucket by bucket) into a
+    /// page, whose path goes to stderr.
+    Trace {
+        file: PathBuf,
+        #[arg(short, long, value_name = "OUT.html")]
+        output: Option<PathBuf>,
+        /// Also write the trace as JSON (schema: docs/trace.md).
+        #[arg(long, value_name = "OUT.json")]
+        json: Option<PathBuf>,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Record the first N maps made.
+        #[arg(long, value_name = "N", default_value_t = gm_driver::trace::DEFAULT_MAPS)]
+        maps: usize,
+    },
     /// Run the golden-file tests in files or directories.
     Test {
         /// Rewrite the golden files from gm's output (with --go: Go's
@@ -167,6 +183,29 @@ pub fn run(cli: Cli) -> ExitCode {
             seed,
             json,
         } => crate::explore::run(&file, output, func.as_deref(), seed, json, style),
+        Command::Trace {
+            file,
+            output,
+            json,
+            seed,
+            maps,
+        } => {
+            let html = output.unwrap_or_else(|| {
+                let stem = file.file_stem().unwrap_or(file.as_os_str());
+                PathBuf::from(stem).with_extension("trace.html")
+            });
+            let out = gm_driver::trace::Outputs {
+                html: Some(html),
+                json,
+            };
+            let opts = gm_driver::RunOptions { seed };
+            let result = gm_driver::load(&file)
+                .and_then(|src| gm_driver::trace::run(&src, style, &opts, maps, out));
+            match result {
+                Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
+                Err(e) => fail(&e),
+            }
+        }
         Command::Test { bless, go, paths } => crate::golden::run(&paths, bless, go.as_deref()),
     }
 }

@@ -1,4 +1,4 @@
-//! The `gm` command: `check`, `dump <stage>`, `run`, `explore` and `test`.
+//! The `gm` command: `check`, `dump <stage>`, `run`, `explore`, `trace` and `test`.
 
 mod cli;
 mod explore;

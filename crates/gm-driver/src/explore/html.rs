@@ -25,7 +25,7 @@ pub fn to_html(page: &Page) -> String {
     o
 }
 
-fn escape(o: &mut String, s: &str) {
+pub(crate) fn escape(o: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => o.push_str("&amp;"),

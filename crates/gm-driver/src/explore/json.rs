@@ -95,7 +95,7 @@ pub fn to_json(page: &Page) -> String {
 }
 
 /// Items one per line, comma-separated.
-fn list<T>(o: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+pub(crate) fn list<T>(o: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
     for (i, x) in items.iter().enumerate() {
         item(o, x);
         o.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
@@ -103,7 +103,7 @@ fn list<T>(o: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
 }
 
 /// A JSON string. `<` is escaped too, so the text can sit in a `<script>`.
-fn string(o: &mut String, s: &str) {
+pub(crate) fn string(o: &mut String, s: &str) {
     o.push('"');
     for c in s.chars() {
         match c {

@@ -361,3 +361,10 @@ pub fn stats() -> HeapStats {
         collections: s.gc_no,
     }
 }
+
+/// Whether `p` is the start of an object of the collected heap (and not,
+/// say, a bucket in a stack frame that may be gone).
+pub fn is_heap_object(p: *const u8) -> bool {
+    // SAFETY: GC_base only inspects the heap's block table.
+    !p.is_null() && unsafe { bdwgc::GC_base(p as *mut _) } == p as *mut _
+}

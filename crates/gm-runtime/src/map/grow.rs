@@ -14,6 +14,7 @@ use super::{
     SAME_SIZE_GROW, is_empty, over_load_factor, tophash,
 };
 use crate::panic::{fatal, msg};
+use crate::trace;
 
 /// Go: `runtime.hashGrow`: starts doubling (or, when the map is only
 /// sparse, a same-size grow that compacts overflow chains). No entry moves
@@ -22,6 +23,7 @@ use crate::panic::{fatal, msg};
 /// # Safety
 /// `h` is a valid, non-growing map of type `t`.
 pub unsafe fn hash_grow(t: &MapType, h: &mut Hmap) {
+    let (from_b, noverflow) = (h.b, h.noverflow);
     let mut bigger = 1;
     if !over_load_factor(h.count + 1, h.b) {
         bigger = 0;
@@ -55,6 +57,10 @@ pub unsafe fn hash_grow(t: &MapType, h: &mut Hmap) {
             e.overflow = ptr::null_mut();
         }
         e.next_overflow = next_overflow;
+    }
+    if trace::on() {
+        // SAFETY: `h` is a valid growing map of type `t`.
+        unsafe { trace::grow_start(h, from_b, noverflow) };
     }
 }
 
@@ -155,6 +161,10 @@ pub unsafe fn evacuate<K: KeyKind>(t: &MapType, h: &mut Hmap, oldbucket: usize) 
                 }
                 b = overflow(t, b);
             }
+            if trace::on() {
+                // SAFETY: the old chain is still linked and marked.
+                trace::evacuated(t, h, oldbucket);
+            }
             // Unlink the chain and drop the stale copies, so the collector
             // does not keep what they point to; tophashes keep the
             // evacuation marks. An iterator on the old array still needs
@@ -195,6 +205,9 @@ unsafe fn advance_evacuation_mark(t: &MapType, h: &mut Hmap, newbit: usize) {
 /// # Safety
 /// `h` is a valid map whose old buckets are all evacuated.
 unsafe fn finish_grow(h: &mut Hmap) {
+    if trace::on() {
+        trace::grow_end(h);
+    }
     if h.flags & OLD_ITERATOR == 0 {
         // SAFETY: no iterator walks the old array, and the map no longer
         // reads it: every bucket is evacuated.

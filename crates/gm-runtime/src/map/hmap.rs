@@ -400,6 +400,9 @@ pub unsafe fn newoverflow(t: &MapType, h: &mut Hmap, b: *mut u8) -> *mut u8 {
         };
         incrnoverflow(h);
         set_overflow(t, b, ovf);
+        if crate::trace::on() {
+            crate::trace::new_overflow(t, h, ovf);
+        }
         ovf
     }
 }
