@@ -1,7 +1,8 @@
 //! The allocator: every heap allocation of the runtime, and of generated
 //! code (`newobject`, slices, strings), goes through this module, and all of
-//! it is memory of the bdwgc collector. Nothing is freed explicitly: the
-//! collector reclaims what no root reaches.
+//! it is memory of the bdwgc collector, which reclaims what no root
+//! reaches. The one explicit free is [`free_unreachable`], for a map's old
+//! bucket array once a grow has finished and no iterator walks it.
 //!
 //! * **Roots** are the stacks and registers of every thread registered with
 //!   the collector (the program thread registers itself before running any
