@@ -7,34 +7,9 @@
 #   scripts/browser_test.sh            # uses target/debug/gm, /usr/bin/chromium
 #   GM=target/release/gm CHROMIUM=… scripts/browser_test.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-GM=${GM:-target/debug/gm}
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-    echo "browser_test: $CHROMIUM not found (Debian: apt-get install -y chromium)" >&2
-    exit 1
-fi
-if [ ! -x "$GM" ]; then
-    cargo build -p gm
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-# Prints the DOM of a page after its scripts ran, without the scripts.
-render() {
-    local profile
-    profile=$(mktemp -d -p "$work")
-    "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$profile" --enable-logging=stderr --v=0 \
-        --dump-dom "file://$1" 2>"$1.log" | perl -0pe 's{<script.*?</script>}{}gs'
-}
-
-failed=0
-fail() {
-    echo "FAIL $1: $2" >&2
-    failed=1
-}
+TEST=browser_test
+# shellcheck source=scripts/browser_lib.sh
+source "$(dirname "$0")/browser_lib.sh"
 
 pages=0
 for src in examples/*.gm; do
