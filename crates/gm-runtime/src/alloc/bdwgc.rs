@@ -53,6 +53,7 @@ unsafe extern "C" {
     pub fn GC_disable();
     pub fn GC_set_free_space_divisor(divisor: usize);
     pub fn GC_set_max_heap_size(bytes: usize);
+    pub fn GC_set_min_bytes_allocd(bytes: usize);
     pub fn GC_set_warn_proc(f: unsafe extern "C" fn(*mut c_char, usize));
     pub fn GC_set_on_collection_event(f: unsafe extern "C" fn(c_int));
     pub fn GC_get_prof_stats(stats: *mut ProfStats, size: usize) -> usize;

@@ -88,7 +88,12 @@ pub fn apply() {
     unsafe {
         match knobs.gogc {
             None => bdwgc::GC_disable(),
-            Some(pct) => bdwgc::GC_set_free_space_divisor(free_space_divisor(pct)),
+            Some(pct) => {
+                bdwgc::GC_set_free_space_divisor(free_space_divisor(pct));
+                // Go's smallest heap goal: a tiny live set does not mean a
+                // collection every few kilobytes.
+                bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(pct));
+            }
         }
         if let Some(limit) = knobs.memlimit {
             bdwgc::GC_set_max_heap_size(limit.min(usize::MAX as u64) as usize);
@@ -110,6 +115,12 @@ pub fn apply() {
 /// heap grow by that percentage of the live heap.
 pub fn free_space_divisor(gogc: u32) -> usize {
     (200 / gogc.max(1) as usize).max(1)
+}
+
+/// Go's minimum heap (4 MB at GOGC=100, scaled by GOGC) as the least
+/// allocation between two collections.
+pub fn min_bytes_allocd(gogc: u32) -> usize {
+    ((4usize << 20) / 100 * gogc.max(1) as usize).max(64 << 10)
 }
 
 #[derive(Default)]
@@ -210,6 +221,7 @@ mod tests {
         assert_eq!(free_space_divisor(100), 2);
         assert_eq!(free_space_divisor(400), 1);
         assert_eq!(free_space_divisor(25), 8);
+        assert_eq!(min_bytes_allocd(100), (4 << 20) / 100 * 100);
     }
 
     #[test]
