@@ -5,6 +5,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Module;
+use gm_ir::runtime::RtFn;
 use gm_ir::{ConvBuf, Expr, SliceKind, TypeId};
 use gm_runtime::lang::strings::conv_buf;
 
@@ -40,13 +41,15 @@ impl FnCx<'_, '_> {
         Ok(Val::Regs(vec![r]))
     }
 
-    /// `len(m)`: 0 for a nil map, else the header's first word.
+    /// `len(m)`: the header's `count`, read from a zero block for a nil
+    /// map (no branch).
     fn map_len(&mut self, m: Value) -> Value {
         let zero = self.cg.map_zero();
         let is_nil = self.b.ins().icmp_imm_s(IntCC::Equal, m, 0);
         let z = self.b.ins().iconst(PTR, zero as i64);
         let at = self.b.ins().select(is_nil, z, m);
-        self.b.ins().load(types::I64, FnCx::flags(), at, 0)
+        let count = gm_runtime::HMAP_COUNT_OFFSET as i32;
+        self.b.ins().load(types::I64, FnCx::flags(), at, count)
     }
 
     pub fn make_slice(&mut self, ty: TypeId, len: &Expr, cap: Option<&Expr>) -> R<Val> {
@@ -61,7 +64,7 @@ impl FnCx<'_, '_> {
         };
         let es = self.b.ins().iconst(PTR, info.size as i64);
         let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        let p = self.call_rt("makeslice", &[es, l, c, scan])?[0];
+        let p = self.call_rt(RtFn::makeslice, &[es, l, c, scan])?[0];
         Ok(Val::Regs(vec![p, l, c]))
     }
 
@@ -82,7 +85,7 @@ impl FnCx<'_, '_> {
         let out = self.temp(24);
         let es = self.b.ins().iconst(PTR, info.size as i64);
         let hp = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        self.call_rt("growslice", &[s[0], new_len, s[2], add, es, hp, out])?;
+        self.call_rt(RtFn::growslice, &[s[0], new_len, s[2], add, es, hp, out])?;
         let np = self.b.ins().load(PTR, FnCx::flags(), out, 0);
         let nc = self.b.ins().load(PTR, FnCx::flags(), out, 16);
         self.b.def_var(pv, np);
@@ -165,7 +168,7 @@ impl FnCx<'_, '_> {
                         (false, false) => self.b.ins().umin(cur[0], v[0]),
                     }],
                     Kind::String => {
-                        let c = self.call_rt("cmpstring", &[v[0], v[1], cur[0], cur[1]])?[0];
+                        let c = self.call_rt(RtFn::cmpstring, &[v[0], v[1], cur[0], cur[1]])?[0];
                         let cc = if is_max {
                             IntCC::SignedGreaterThan
                         } else {
@@ -193,7 +196,7 @@ impl FnCx<'_, '_> {
     /// against the next.
     /// Panics through the runtime function for a signed or an unsigned
     /// index (`names`) unless `0 <= i.v <= bound`.
-    fn check_bound(&mut self, i: &Index, bound: Value, names: [&'static str; 2]) {
+    fn check_bound(&mut self, i: &Index, bound: Value, names: [RtFn; 2]) {
         let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThan, i.v, bound);
         let name = names[usize::from(i.unsigned)];
         self.panic_if(bad, name, &[i.v, bound]);
@@ -241,9 +244,9 @@ impl FnCx<'_, '_> {
         let cap_v = match &max {
             Some(m) => {
                 let name = if cap.is_some() {
-                    ["panic_slice3_acap", "panic_slice3_acap_u"]
+                    [RtFn::panic_slice3_acap, RtFn::panic_slice3_acap_u]
                 } else {
-                    ["panic_slice3_alen", "panic_slice3_alen_u"]
+                    [RtFn::panic_slice3_alen, RtFn::panic_slice3_alen_u]
                 };
                 self.check_bound(m, limit, name);
                 m.v
@@ -253,9 +256,9 @@ impl FnCx<'_, '_> {
         let hi_v = match &hi {
             Some(h) => {
                 let name = match (three, cap.is_some()) {
-                    (true, _) => ["panic_slice3_b", "panic_slice3_b_u"],
-                    (false, true) => ["panic_slice_acap", "panic_slice_acap_u"],
-                    (false, false) => ["panic_slice_alen", "panic_slice_alen_u"],
+                    (true, _) => [RtFn::panic_slice3_b, RtFn::panic_slice3_b_u],
+                    (false, true) => [RtFn::panic_slice_acap, RtFn::panic_slice_acap_u],
+                    (false, false) => [RtFn::panic_slice_alen, RtFn::panic_slice_alen_u],
                 };
                 self.check_bound(h, cap_v, name);
                 h.v
@@ -265,9 +268,9 @@ impl FnCx<'_, '_> {
         let lo_v = match &lo {
             Some(l) if l.konst != Some(0) => {
                 let name = if three {
-                    ["panic_slice3_c", "panic_slice3_c_u"]
+                    [RtFn::panic_slice3_c, RtFn::panic_slice3_c_u]
                 } else {
-                    ["panic_slice_b", "panic_slice_b_u"]
+                    [RtFn::panic_slice_b, RtFn::panic_slice_b_u]
                 };
                 self.check_bound(l, hi_v, name);
                 Some(l.v)
@@ -311,7 +314,7 @@ impl FnCx<'_, '_> {
         }
         let out = self.temp(16);
         let n = self.b.ins().iconst(PTR, vals.len() as i64);
-        self.call_rt("concatstrings", &[arr, n, out])?;
+        self.call_rt(RtFn::concatstrings, &[arr, n, out])?;
         Ok(self.load_words(out, 2))
     }
 
@@ -329,7 +332,7 @@ impl FnCx<'_, '_> {
     pub fn convert_via(
         &mut self,
         x: &Expr,
-        func: &str,
+        func: RtFn,
         extra: &[Value],
         out_words: usize,
     ) -> R<Val> {
@@ -343,7 +346,7 @@ impl FnCx<'_, '_> {
     }
 
     /// `[]byte(s)` or `[]rune(s)`, its array sized as `buf` says.
-    pub fn str_to_slice(&mut self, x: &Expr, func: &str, buf: ConvBuf) -> R<Val> {
+    pub fn str_to_slice(&mut self, x: &Expr, func: RtFn, buf: ConvBuf) -> R<Val> {
         let mode = match buf {
             ConvBuf::Heap => conv_buf::HEAP,
             ConvBuf::Temp => conv_buf::TEMP,
@@ -358,7 +361,7 @@ impl FnCx<'_, '_> {
         let v = self.expr1(x)?;
         let v = self.widen(v, signed);
         let out = self.temp(16);
-        self.call_rt("intstring", &[v, out])?;
+        self.call_rt(RtFn::intstring, &[v, out])?;
         Ok(self.load_words(out, 2))
     }
 
@@ -366,10 +369,10 @@ impl FnCx<'_, '_> {
 
     pub fn print(&mut self, args: &[Expr], newline: bool) -> R<()> {
         let vals = args.iter().map(|a| self.expr(a)).collect::<R<Vec<Val>>>()?;
-        self.call_rt("printlock", &[])?;
+        self.call_rt(RtFn::printlock, &[])?;
         for (i, (a, v)) in args.iter().zip(&vals).enumerate() {
             if newline && i > 0 {
-                self.call_rt("printsp", &[])?;
+                self.call_rt(RtFn::printsp, &[])?;
             }
             let info = self.ty(a.ty);
             let vs = v.words(match info.kind {
@@ -378,14 +381,14 @@ impl FnCx<'_, '_> {
                 _ => 1,
             })?;
             match &info.kind {
-                Kind::Bool => self.call_rt("printbool", &[vs[0]])?,
+                Kind::Bool => self.call_rt(RtFn::printbool, &[vs[0]])?,
                 Kind::Int { signed: true, .. } => {
                     let w = self.widen(vs[0], true);
-                    self.call_rt("printint", &[w])?
+                    self.call_rt(RtFn::printint, &[w])?
                 }
                 Kind::Int { signed: false, .. } => {
                     let w = self.widen(vs[0], false);
-                    self.call_rt("printuint", &[w])?
+                    self.call_rt(RtFn::printuint, &[w])?
                 }
                 Kind::Float { bits } => {
                     let f = if *bits == 32 {
@@ -393,18 +396,18 @@ impl FnCx<'_, '_> {
                     } else {
                         vs[0]
                     };
-                    self.call_rt("printfloat", &[f])?
+                    self.call_rt(RtFn::printfloat, &[f])?
                 }
-                Kind::String => self.call_rt("printstring", &vs)?,
-                Kind::Pointer { .. } => self.call_rt("printpointer", &vs)?,
-                Kind::Slice { .. } => self.call_rt("printslice", &vs)?,
+                Kind::String => self.call_rt(RtFn::printstring, &vs)?,
+                Kind::Pointer { .. } => self.call_rt(RtFn::printpointer, &vs)?,
+                Kind::Slice { .. } => self.call_rt(RtFn::printslice, &vs)?,
                 _ => return err("internal: print of an unprintable type"),
             };
         }
         if newline {
-            self.call_rt("printnl", &[])?;
+            self.call_rt(RtFn::printnl, &[])?;
         }
-        self.call_rt("printunlock", &[])?;
+        self.call_rt(RtFn::printunlock, &[])?;
         Ok(())
     }
 
@@ -429,15 +432,15 @@ impl FnCx<'_, '_> {
         let nl = self.b.ins().iconst(PTR, name.len() as i64);
         match (&info.kind, &v) {
             (Kind::String, Val::Regs(vs)) => {
-                self.call_rt_noreturn("gopanic_string", &[np, nl, vs[0], vs[1]])
+                self.call_rt_noreturn(RtFn::gopanic_string, &[np, nl, vs[0], vs[1]])
             }
             (Kind::Int { signed: true, .. }, Val::Regs(vs)) => {
                 let w = self.widen(vs[0], true);
-                self.call_rt_noreturn("gopanic_int", &[np, nl, w])
+                self.call_rt_noreturn(RtFn::gopanic_int, &[np, nl, w])
             }
             (Kind::Int { signed: false, .. }, Val::Regs(vs)) => {
                 let w = self.widen(vs[0], false);
-                self.call_rt_noreturn("gopanic_uint", &[np, nl, w])
+                self.call_rt_noreturn(RtFn::gopanic_uint, &[np, nl, w])
             }
             (Kind::Float { bits }, Val::Regs(vs)) => {
                 let f = if *bits == 32 {
@@ -445,16 +448,18 @@ impl FnCx<'_, '_> {
                 } else {
                     vs[0]
                 };
-                self.call_rt_noreturn("gopanic_float", &[np, nl, f])
+                self.call_rt_noreturn(RtFn::gopanic_float, &[np, nl, f])
             }
-            (Kind::Bool, Val::Regs(vs)) => self.call_rt_noreturn("gopanic_bool", &[np, nl, vs[0]]),
+            (Kind::Bool, Val::Regs(vs)) => {
+                self.call_rt_noreturn(RtFn::gopanic_bool, &[np, nl, vs[0]])
+            }
             (Kind::Pointer { .. }, Val::Regs(vs)) => {
-                self.call_rt_noreturn("gopanic_other", &[np, nl, vs[0]])
+                self.call_rt_noreturn(RtFn::gopanic_other, &[np, nl, vs[0]])
             }
             _ => {
                 let cell = self.new_cell(&info);
                 self.store(x.ty, &v, cell, 0)?;
-                self.call_rt_noreturn("gopanic_other", &[np, nl, cell])
+                self.call_rt_noreturn(RtFn::gopanic_other, &[np, nl, cell])
             }
         }
     }

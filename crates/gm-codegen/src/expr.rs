@@ -158,10 +158,10 @@ impl FnCx<'_, '_> {
                 }
                 Ok(v)
             }
-            ExprKind::StrToBytes(x, buf) => self.str_to_slice(x, "stringtoslicebyte", *buf),
-            ExprKind::StrToRunes(x, buf) => self.str_to_slice(x, "stringtoslicerune", *buf),
-            ExprKind::BytesToStr(x) => self.convert_via(x, "slicebytetostring", &[], 2),
-            ExprKind::RunesToStr(x) => self.convert_via(x, "slicerunetostring", &[], 2),
+            ExprKind::StrToBytes(x, buf) => self.str_to_slice(x, RtFn::stringtoslicebyte, *buf),
+            ExprKind::StrToRunes(x, buf) => self.str_to_slice(x, RtFn::stringtoslicerune, *buf),
+            ExprKind::BytesToStr(x) => self.convert_via(x, RtFn::slicebytetostring, &[], 2),
+            ExprKind::RunesToStr(x) => self.convert_via(x, RtFn::slicerunetostring, &[], 2),
             ExprKind::RuneToStr(x) => self.rune_to_str(x),
             ExprKind::MapLit(..) => self.unlowered("map literal"),
             ExprKind::SliceLit(items) => self.slice_lit(e.ty, items),
@@ -612,7 +612,7 @@ impl FnCx<'_, '_> {
             self.trace_before(f, &words)?;
         }
         self.rt_span = Some(span);
-        let rets = self.call_rt(f.name(), &words)?;
+        let rets = self.call_rt(f, &words)?;
         if self.cg.map_trace {
             self.trace_after(f, &words)?;
             if matches!(f, RtFn::makemap | RtFn::makemap64 | RtFn::makemap_small)
@@ -730,7 +730,7 @@ impl FnCx<'_, '_> {
         let info = self.ty(elem);
         let size = self.b.ins().iconst(PTR, (info.size * n) as i64);
         let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        let p = self.call_rt("newobject", &[size, scan])?[0];
+        let p = self.call_rt(RtFn::newobject, &[size, scan])?[0];
         for (i, x) in items {
             let off = *i as i64 * info.size as i64;
             if off > i32::MAX as i64 {

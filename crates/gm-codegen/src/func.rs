@@ -15,6 +15,7 @@
 //! - a parameter of a memory type is passed by address to a copy the caller
 //!   made, and used in place.
 
+use gm_ir::runtime::RtFn;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -136,7 +137,7 @@ pub(crate) struct FnCx<'a, 'p> {
     pub sret: Vec<Option<Value>>,
     refs: HashMap<cranelift_module::FuncId, FuncRef>,
     /// Shared cold blocks that raise a panic, by runtime function.
-    panic_blocks: HashMap<&'static str, ir::Block>,
+    panic_blocks: HashMap<RtFn, ir::Block>,
     /// An error found by a helper that cannot return one; reported when the
     /// function is finished.
     pub failed: Option<String>,
@@ -271,7 +272,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
         let flags = MemFlagsData::trusted().with_readonly();
         let limit = self.b.ins().load(PTR, flags, la, 0);
         let over = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
-        self.panic_if(over, "stack_overflow", &[]);
+        self.panic_if(over, RtFn::stack_overflow, &[]);
     }
 
     pub fn declare_vars(&mut self, info: &TyInfo) -> Rc<[Variable]> {
@@ -323,7 +324,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
     pub fn new_cell(&mut self, info: &TyInfo) -> Value {
         let size = self.b.ins().iconst(PTR, info.size as i64);
         let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        self.call_rt_known("newobject", &[size, scan])[0]
+        self.call_rt_known(RtFn::newobject, &[size, scan])[0]
     }
 
     pub fn slot(&mut self, size: u64) -> StackSlot {
@@ -545,20 +546,17 @@ impl<'a, 'p> FnCx<'a, 'p> {
 
     // ---- calls ------------------------------------------------------------
 
-    fn runtime_func(&mut self, name: &str) -> R<FuncRef> {
-        let id = match self.cg.imports.get(name) {
+    fn runtime_func(&mut self, f: RtFn) -> R<FuncRef> {
+        let id = match self.cg.imports.get(&f) {
             Some(&id) => id,
             None => {
-                let Some(sym) = symbols::find(name) else {
-                    return err(format!("internal: no runtime function {name}"));
-                };
-                let sig = symbols::signature(sym, self.cg.call_conv);
+                let sig = symbols::signature(f, self.cg.call_conv);
                 let id = self
                     .cg
                     .module
-                    .declare_function(sym.name, cranelift_module::Linkage::Import, &sig)
-                    .map_err(|e| CodegenError(format!("declaring {name}: {e}")))?;
-                self.cg.imports.insert(name.to_string(), id);
+                    .declare_function(f.symbol(), cranelift_module::Linkage::Import, &sig)
+                    .map_err(|e| CodegenError(format!("declaring {}: {e}", f.symbol())))?;
+                self.cg.imports.insert(f, id);
                 id
             }
         };
@@ -576,12 +574,13 @@ impl<'a, 'p> FnCx<'a, 'p> {
 
     /// Calls `runtime.<name>`, adapting integer widths of the arguments to
     /// its signature.
-    pub fn call_rt(&mut self, name: &str, args: &[Value]) -> R<Vec<Value>> {
-        let fr = self.runtime_func(name)?;
+    pub fn call_rt(&mut self, f: RtFn, args: &[Value]) -> R<Vec<Value>> {
+        let fr = self.runtime_func(f)?;
         let want = self.param_types(fr);
         if want.len() != args.len() {
             return err(format!(
-                "internal: runtime.{name} takes {} arguments, got {}",
+                "internal: {} takes {} arguments, got {}",
+                f.symbol(),
                 want.len(),
                 args.len()
             ));
@@ -597,15 +596,15 @@ impl<'a, 'p> FnCx<'a, 'p> {
             // shows in both the CLIF and the disassembly.
             let span = self.rt_span.take().unwrap_or(self.span);
             let site = self.cg.sites.len() as u32;
-            self.cg.sites.push((name.to_string(), span));
+            self.cg.sites.push((f.name().to_string(), span));
             self.b.func.debug_tags.set(call, [ir::DebugTag::User(site)]);
         }
         Ok(self.b.inst_results(call).to_vec())
     }
 
     /// [`call_rt`](Self::call_rt) for entry points that always exist.
-    pub fn call_rt_known(&mut self, name: &str, args: &[Value]) -> Vec<Value> {
-        match self.call_rt(name, args) {
+    pub fn call_rt_known(&mut self, f: RtFn, args: &[Value]) -> Vec<Value> {
+        match self.call_rt(f, args) {
             Ok(v) => v,
             Err(e) => {
                 self.failed = Some(e.0);
@@ -656,8 +655,8 @@ impl<'a, 'p> FnCx<'a, 'p> {
 
     /// Calls a runtime function that never returns, and continues in a
     /// fresh (unreachable) block.
-    pub fn call_rt_noreturn(&mut self, name: &str, args: &[Value]) -> R<()> {
-        self.call_rt(name, args)?;
+    pub fn call_rt_noreturn(&mut self, f: RtFn, args: &[Value]) -> R<()> {
+        self.call_rt(f, args)?;
         self.b.ins().trap(ir::TrapCode::unwrap_user(3));
         self.fresh_block();
         Ok(())
@@ -674,8 +673,8 @@ impl<'a, 'p> FnCx<'a, 'p> {
     /// Branches to a panic when `cond` (an i8) is true. The panic is a cold
     /// block shared by the whole function that calls the never-returning
     /// runtime function `name` with the i64 block parameters `args`.
-    pub fn panic_if(&mut self, cond: Value, name: &'static str, args: &[Value]) {
-        let (blk, fill) = match self.panic_blocks.get(name) {
+    pub fn panic_if(&mut self, cond: Value, name: RtFn, args: &[Value]) {
+        let (blk, fill) = match self.panic_blocks.get(&name) {
             Some(&b) => (b, false),
             None => {
                 let blk = self.b.create_block();
@@ -702,7 +701,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
 
     pub fn check_nil(&mut self, p: Value) {
         let c = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
-        self.panic_if(c, "panic_mem", &[]);
+        self.panic_if(c, RtFn::panic_mem, &[]);
     }
 
     /// `0 <= idx < len` for i64 `idx` and `len`.
@@ -712,9 +711,9 @@ impl<'a, 'p> FnCx<'a, 'p> {
             .ins()
             .icmp(IntCC::UnsignedGreaterThanOrEqual, idx, len);
         let name = if unsigned {
-            "panic_index_u"
+            RtFn::panic_index_u
         } else {
-            "panic_index"
+            RtFn::panic_index
         };
         self.panic_if(c, name, &[idx, len]);
     }

@@ -14,6 +14,7 @@ use cranelift_codegen::{Context, ir};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
+use gm_ir::runtime::RtFn;
 use gm_ir::{Func, FuncId, Program, TypeId};
 
 use crate::func::{FnCx, PTR, R, err};
@@ -35,7 +36,7 @@ pub struct Codegen<'p> {
     pub call_conv: CallConv,
     /// Cranelift ids of the program's functions, by gm function index.
     pub funcs: Vec<cranelift_module::FuncId>,
-    pub imports: HashMap<String, cranelift_module::FuncId>,
+    pub imports: HashMap<RtFn, cranelift_module::FuncId>,
     pub data: Data,
     /// Record source positions (srclocs, and a debug tag on each runtime
     /// call) and keep the dump's lines with them.
@@ -153,9 +154,7 @@ impl<'p> Codegen<'p> {
         let isa = isa()?;
         let call_conv = isa.default_call_conv();
         let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
-        for s in symbols::all() {
-            jb.symbol(s.name, s.addr);
-        }
+        symbols::register(&mut jb);
         let module = JITModule::new(jb);
         let mut cg = Codegen {
             prog,

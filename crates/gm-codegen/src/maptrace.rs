@@ -66,7 +66,7 @@ impl FnCx<'_, '_> {
         };
         let site = self.b.ins().iconst(types::I32, site);
         let kinds = self.b.ins().iconst(types::I32, kinds);
-        self.call_rt("trace_make", &[t, h, hint, site, kinds, stack])?;
+        self.call_rt(RtFn::trace_make, &[t, h, hint, site, kinds, stack])?;
         Ok(())
     }
 
@@ -83,7 +83,7 @@ impl FnCx<'_, '_> {
     pub fn trace_before(&mut self, f: RtFn, words: &[Value]) -> R<()> {
         if let (Some(op), Some(&h)) = (op_of(f), words.get(1)) {
             let code = self.b.ins().iconst(types::I32, op as i64);
-            self.call_rt("trace_op", &[h, code])?;
+            self.call_rt(RtFn::trace_op, &[h, code])?;
         }
         Ok(())
     }
@@ -93,7 +93,7 @@ impl FnCx<'_, '_> {
         if matches!(op_of(f), Some(Op::Assign | Op::Delete | Op::Clear))
             && let Some(&h) = words.get(1)
         {
-            self.call_rt("trace_done", &[h])?;
+            self.call_rt(RtFn::trace_done, &[h])?;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{InstBuilder, Value, types};
+use gm_ir::runtime::RtFn;
 use gm_ir::{BinOp, Expr, ExprKind, TypeId, UnOp};
 
 use crate::expr::part;
@@ -119,7 +120,7 @@ impl FnCx<'_, '_> {
                         Ok(self.b.ins().bxor_imm_s(e, 1))
                     }
                     _ => {
-                        let c = self.call_rt("cmpstring", &[a[0], a[1], b[0], b[1]])?[0];
+                        let c = self.call_rt(RtFn::cmpstring, &[a[0], a[1], b[0], b[1]])?[0];
                         let Some(cc) = int_cc(op, true) else {
                             return err("internal: bad comparison");
                         };
@@ -148,7 +149,7 @@ impl FnCx<'_, '_> {
         let done = self.b.create_block();
         self.b.ins().brif(same_len, bytes, &[], done, &[]);
         self.b.switch_to_block(bytes);
-        let eq = self.call_rt("memequal", &[a[0], b[0], a[1]])?[0];
+        let eq = self.call_rt(RtFn::memequal, &[a[0], b[0], a[1]])?[0];
         self.b.def_var(res, eq);
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
@@ -285,7 +286,7 @@ impl FnCx<'_, '_> {
             return Ok(acc);
         }
         let n = self.b.ins().iconst(PTR, size as i64);
-        Ok(self.call_rt("memequal", &[a, b, n])?[0])
+        Ok(self.call_rt(RtFn::memequal, &[a, b, n])?[0])
     }
 
     /// A binary arithmetic or bitwise operation on values of type `t`;
@@ -341,7 +342,7 @@ impl FnCx<'_, '_> {
     fn divide(&mut self, div: bool, signed: bool, x: Value, y: Value, k: Option<i128>) -> Value {
         if k.is_none_or(|k| k == 0) {
             let z = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-            self.panic_if(z, "panic_divide", &[]);
+            self.panic_if(z, RtFn::panic_divide, &[]);
         }
         if !signed {
             return if div {
@@ -406,7 +407,7 @@ impl FnCx<'_, '_> {
         let cinfo = self.ty(count_ty);
         if cinfo.is_signed() {
             let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
-            self.panic_if(neg, "panic_shift", &[]);
+            self.panic_if(neg, RtFn::panic_shift, &[]);
         }
         let big = self
             .b

@@ -4,6 +4,7 @@
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, types};
+use gm_ir::runtime::RtFn;
 use gm_ir::{BinOp, Case, Expr, ExprKind, LoopId, RangeKind, Stmt, StmtKind, Var};
 
 use crate::func::{FnCx, LoopTargets, PTR, Place, R, Storage, Val, err};
@@ -459,7 +460,7 @@ impl FnCx<'_, '_> {
         self.b.ins().brif(ascii, decoded, &[], multi, &[]);
         self.b.switch_to_block(multi);
         let out = self.temp(4);
-        let nk = self.call_rt("decoderune", &[s[0], s[1], kv, out])?[0];
+        let nk = self.call_rt(RtFn::decoderune, &[s[0], s[1], kv, out])?[0];
         let rv = self.b.ins().load(types::I32, FnCx::flags(), out, 0);
         self.b.def_var(r, rv);
         self.b.def_var(next, nk);

@@ -1,19 +1,17 @@
-//! The runtime entry points generated code may call: gm-runtime's
-//! [`SYMBOLS`](gm_runtime::SYMBOLS) table, registered in the JIT under their
-//! names, with Cranelift signatures built from their [`AbiType`]s.
+//! The runtime entry points generated code may call: gm-abi's [`RtFn`]
+//! table, registered in the JIT under their `runtime.<name>` symbols at
+//! gm-runtime's addresses, with Cranelift signatures built from the table.
 
 use cranelift_codegen::ir::{AbiParam, Signature, types};
 use cranelift_codegen::isa::CallConv;
-use gm_runtime::{AbiType, Symbol};
+use cranelift_jit::JITBuilder;
+use gm_ir::runtime::{AbiType, RtFn};
 
-/// Every entry point.
-pub fn all() -> impl Iterator<Item = &'static Symbol> {
-    gm_runtime::SYMBOLS.iter()
-}
-
-/// Looks up `runtime.<name>`.
-pub fn find(name: &str) -> Option<&'static Symbol> {
-    all().find(|s| s.name.strip_prefix("runtime.") == Some(name))
+/// Registers every entry point's address.
+pub fn register(jb: &mut JITBuilder) {
+    for &f in RtFn::ALL {
+        jb.symbol(f.symbol(), gm_runtime::address(f));
+    }
 }
 
 fn param(t: AbiType) -> AbiParam {
@@ -29,10 +27,10 @@ fn param(t: AbiType) -> AbiParam {
 }
 
 /// The Cranelift signature of an entry point.
-pub fn signature(s: &Symbol, call_conv: CallConv) -> Signature {
+pub fn signature(f: RtFn, call_conv: CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
-    sig.params.extend(s.params.iter().map(|&t| param(t)));
-    sig.returns.extend(s.returns.iter().map(|&t| param(t)));
+    sig.params.extend(f.params().iter().map(|&t| param(t)));
+    sig.returns.extend(f.returns().iter().map(|&t| param(t)));
     sig
 }
 
@@ -41,11 +39,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_entry_point_has_a_name_and_an_address() {
-        assert!(find("growslice").is_some());
-        for s in all() {
-            assert!(s.name.starts_with("runtime."));
-            assert!(!s.addr.is_null());
+    fn signatures_follow_the_table() {
+        let sig = signature(RtFn::mapaccess2_fast32, CallConv::SystemV);
+        let params: Vec<_> = sig.params.iter().map(|p| p.value_type).collect();
+        assert_eq!(
+            params,
+            [types::I64, types::I64, types::I32, types::I64],
+            "t, h, key, ok"
+        );
+        assert_eq!(sig.returns.len(), 1);
+        assert!(
+            signature(RtFn::panic_divide, CallConv::SystemV)
+                .returns
+                .is_empty()
+        );
+        for &f in RtFn::ALL {
+            assert!(!gm_runtime::address(f).is_null(), "{}", f.name());
         }
     }
 }

@@ -1,13 +1,14 @@
-//! The `extern "C"` entry points generated code calls, and [`SYMBOLS`], the
-//! one table the JIT uses both to register them (as `runtime.<goname>`) and
-//! to build their signatures, without this crate knowing Cranelift.
+//! The `extern "C"` entry points generated code calls, and [`SYMBOLS`],
+//! their addresses indexed by gm-abi's [`RtFn`], which the JIT registers
+//! as `runtime.<goname>` (signatures come from gm-abi, not from here).
 //!
-//! Adding an entry point: write the `extern "C"` function (anywhere), then
-//! add one line `name: fn(ParamTypes…) -> Ret;` to the `runtime_symbols!`
-//! list at the end of this file. The line is checked against the function's
-//! real type at compile time, and the [`AbiType`]s come from the Rust types
-//! (`bool`/`u8`/`i8` → `I8`, … , pointers → `Ptr`). A function that never
-//! returns is written `-> !`.
+//! Adding an entry point: write the `extern "C"` function (anywhere), add
+//! its entry to gm-abi's table, then one line `name: fn(ParamTypes…) -> Ret;`
+//! at the same place in the `runtime_symbols!` list at the end of this file.
+//! The line is checked at compile time against the function's real type
+//! and against gm-abi's signature, whose [`AbiType`]s it derives from the
+//! Rust types (`bool`/`u8`/`i8` → `I8`, … , pointers → `Ptr`). A function
+//! that never returns is written `-> !`.
 
 use crate::lang::panics::*;
 use crate::lang::slice::{growslice, makeslice};
@@ -21,33 +22,27 @@ use crate::map::{Hiter, Hmap, MapType, clear, hmap, iter, zero_val};
 use crate::trace::{trace_done, trace_make, trace_op};
 use crate::{alloc, panic, print, rand};
 
-/// A machine-level parameter or result type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AbiType {
-    I8,
-    I16,
-    I32,
-    I64,
-    F32,
-    F64,
-    Ptr,
-}
+pub use gm_abi::{AbiType, RtFn};
 
-/// One runtime entry point.
+/// One runtime entry point and its address.
 #[derive(Clone, Copy, Debug)]
 pub struct Symbol {
-    /// `runtime.<goname>`.
-    pub name: &'static str,
+    pub entry: RtFn,
     /// The function's address.
     pub addr: *const u8,
-    pub params: &'static [AbiType],
-    pub returns: &'static [AbiType],
 }
 
 // SAFETY: `addr` is the address of immutable code; sharing it is harmless.
 unsafe impl Sync for Symbol {}
 // SAFETY: as above.
 unsafe impl Send for Symbol {}
+
+impl Symbol {
+    /// `runtime.<goname>`.
+    pub fn name(&self) -> &'static str {
+        self.entry.symbol()
+    }
+}
 
 /// Rust types that cross the ABI as one machine value.
 pub trait AbiValue {
@@ -85,6 +80,7 @@ impl<T: AbiValue> AbiRet for T {
 pub trait AbiSig {
     const PARAMS: &'static [AbiType];
     const RETURNS: &'static [AbiType];
+    const DIVERGES: bool;
 }
 
 macro_rules! abi_sigs {
@@ -92,10 +88,12 @@ macro_rules! abi_sigs {
         impl<R: AbiRet, $($a: AbiValue),*> AbiSig for unsafe extern "C" fn($($a),*) -> R {
             const PARAMS: &'static [AbiType] = &[$($a::TYPE),*];
             const RETURNS: &'static [AbiType] = R::RETURNS;
+            const DIVERGES: bool = false;
         }
         impl<$($a: AbiValue),*> AbiSig for unsafe extern "C" fn($($a),*) -> ! {
             const PARAMS: &'static [AbiType] = &[$($a::TYPE),*];
             const RETURNS: &'static [AbiType] = &[];
+            const DIVERGES: bool = true;
         }
     };
 }
@@ -111,24 +109,42 @@ abi_sigs!(A, B, C, D, E, F, G, H);
 
 macro_rules! runtime_symbols {
     ($($name:ident : fn($($p:ty),* $(,)?) $(-> $r:ty)?;)*) => {
-        /// Every entry point, as `runtime.<goname>`.
-        pub static SYMBOLS: &[Symbol] = &[$({
+        /// Every entry point, indexed by [`RtFn`]: `SYMBOLS[f as usize].entry == f`.
+        pub static SYMBOLS: [Symbol; RtFn::ALL.len()] = [$({
             type Sig = unsafe extern "C" fn($($p),*) $(-> $r)?;
-            // Fails to compile if the line disagrees with the function.
+            // Fails to compile if the line disagrees with the function ...
             const F: Sig = $name;
-            Symbol {
-                name: concat!("runtime.", stringify!($name)),
-                addr: F as *const u8,
-                params: <Sig as AbiSig>::PARAMS,
-                returns: <Sig as AbiSig>::RETURNS,
-            }
+            // ... or with gm-abi's entry of the same name.
+            const _: () = assert!(
+                AbiType::same(<Sig as AbiSig>::PARAMS, RtFn::$name.params())
+                    && AbiType::same(<Sig as AbiSig>::RETURNS, RtFn::$name.returns())
+                    && <Sig as AbiSig>::DIVERGES == RtFn::$name.diverges(),
+                concat!("runtime.", stringify!($name), " differs from its gm-abi entry")
+            );
+            Symbol { entry: RtFn::$name, addr: F as *const u8 }
         }),*];
+
+        // The lines come in gm-abi's order (the array length already
+        // requires one line per entry).
+        const _: () = {
+            let order = [$(RtFn::$name),*];
+            let mut i = 0;
+            while i < order.len() {
+                assert!(order[i] as usize == i, "runtime_symbols! is out of gm-abi's order");
+                i += 1;
+            }
+        };
     };
+}
+
+/// The address of an entry point.
+pub fn address(f: RtFn) -> *const u8 {
+    SYMBOLS[f as usize].addr
 }
 
 /// Looks an entry point up by its full name (`runtime.mapassign`).
 pub fn symbol(name: &str) -> Option<&'static Symbol> {
-    SYMBOLS.iter().find(|s| s.name == name)
+    SYMBOLS.iter().find(|s| s.name() == name)
 }
 
 // ---- maps -----------------------------------------------------------------

@@ -7,7 +7,7 @@
 //!
 //! Generated code reaches this crate only through the `extern "C"` entry
 //! points in [`abi`], registered in the JIT as `runtime.<goname>` from
-//! [`abi::SYMBOLS`]. They use Go's names and Go's argument order:
+//! [`abi::SYMBOLS`], one per entry of gm-abi's table. They use Go's names and Go's argument order:
 //!
 //! * `t: *const MapType` is a descriptor the compiler built with
 //!   [`MapType::new`] and leaked, so it outlives every map of that type.
@@ -69,7 +69,7 @@ pub mod size_class;
 pub mod testing;
 pub mod trace;
 
-pub use abi::{AbiType, SYMBOLS, Symbol};
+pub use abi::{AbiType, RtFn, SYMBOLS, Symbol, address};
 pub use map::{
     HITER_SIZE, HMAP_BUCKETS_OFFSET, HMAP_COUNT_OFFSET, HMAP_HASH0_OFFSET, HMAP_SIZE, Hiter, Hmap,
     KeyAlg, KeyPart, KeyType, MapType,

@@ -10,7 +10,7 @@ use gm_runtime::map::maptype::{INDIRECT_ELEM, INDIRECT_KEY, NEED_KEY_UPDATE, REF
 use gm_runtime::print::{fmt_float, fmt_hex, fmt_int, fmt_uint, format_float};
 use gm_runtime::{
     HITER_SIZE, HMAP_BUCKETS_OFFSET, HMAP_COUNT_OFFSET, HMAP_HASH0_OFFSET, HMAP_SIZE, Hiter, Hmap,
-    KeyAlg, KeyPart, KeyType, MapType, SYMBOLS,
+    KeyAlg, KeyPart, KeyType, MapType, RtFn, SYMBOLS,
 };
 
 #[test]
@@ -167,17 +167,24 @@ fn insert_thresholds_from_empty_map() {
 }
 
 #[test]
-fn symbols_are_unique_and_resolved() {
-    let mut names = HashSet::new();
-    for s in SYMBOLS {
-        assert!(s.name.starts_with("runtime."), "{}", s.name);
-        assert!(names.insert(s.name), "duplicate {}", s.name);
-        assert!(!s.addr.is_null(), "{}", s.name);
+fn every_entry_point_resolves_to_its_own_function() {
+    let mut addrs = HashSet::new();
+    for &f in RtFn::ALL {
+        let s = &SYMBOLS[f as usize];
+        assert_eq!(s.entry, f);
+        assert!(!s.addr.is_null(), "{}", s.name());
+        // Two entries may share code only if the functions are identical;
+        // gm's never are, so a repeated address means a wrong line.
+        assert!(
+            addrs.insert(abi::address(f)),
+            "{} shares an address",
+            s.name()
+        );
+        assert_eq!(abi::symbol(f.symbol()).map(|s| s.entry), Some(f));
     }
-    let get = |n: &str| abi::symbol(n).unwrap_or_else(|| panic!("missing {n}"));
-    let s = get("runtime.mapaccess2_faststr");
+    let s = abi::symbol("runtime.mapaccess2_faststr").expect("present");
     assert_eq!(
-        s.params,
+        s.entry.params(),
         [
             AbiType::Ptr,
             AbiType::Ptr,
@@ -186,55 +193,8 @@ fn symbols_are_unique_and_resolved() {
             AbiType::Ptr
         ]
     );
-    assert_eq!(s.returns, [AbiType::Ptr]);
-    assert_eq!(get("runtime.mapaccess1_fast32").params[2], AbiType::I32);
-    assert_eq!(get("runtime.rand32").returns, [AbiType::I32]);
-    assert_eq!(get("runtime.printbool").params, [AbiType::I8]);
-    assert_eq!(get("runtime.printfloat").params, [AbiType::F64]);
-    assert!(get("runtime.mapdelete").returns.is_empty());
-    for name in [
-        "makemap_small",
-        "makemap",
-        "makemap64",
-        "mapaccess1",
-        "mapaccess2",
-        "mapaccess1_fast32",
-        "mapaccess2_fast32",
-        "mapaccess1_fast64",
-        "mapaccess2_fast64",
-        "mapaccess1_faststr",
-        "mapaccess2_faststr",
-        "mapaccess1_fat",
-        "mapaccess2_fat",
-        "mapassign",
-        "mapassign_fast32",
-        "mapassign_fast32ptr",
-        "mapassign_fast64",
-        "mapassign_fast64ptr",
-        "mapassign_faststr",
-        "mapdelete",
-        "mapdelete_fast32",
-        "mapdelete_fast64",
-        "mapdelete_faststr",
-        "mapiterinit",
-        "mapiternext",
-        "mapclear",
-        "rand32",
-        "newobject",
-        "printint",
-        "printuint",
-        "printfloat",
-        "printbool",
-        "printstring",
-        "printpointer",
-        "printslice",
-        "printsp",
-        "printnl",
-        "printlock",
-        "printunlock",
-    ] {
-        get(&format!("runtime.{name}"));
-    }
+    assert_eq!(s.entry.returns(), [AbiType::Ptr]);
+    assert!(abi::symbol("runtime.nosuch").is_none());
 }
 
 #[test]

@@ -107,20 +107,13 @@ pub fn side_by_side(before: &[(String, String)], after: &[(String, String)]) -> 
     out
 }
 
-/// The name prefixes of the map runtime calls (what `.calls` files list).
-const MAP_CALL_PREFIXES: [&str; 7] = [
-    "makemap",
-    "mapaccess",
-    "mapassign",
-    "mapdelete",
-    "mapiter",
-    "mapclear",
-    "rand32",
-];
-
-/// Whether a runtime function name is one of the map calls.
+/// Whether a word starting a runtime function name (`mapaccess1_fast64(…`)
+/// names one of the map calls of gm-abi's table.
 pub fn is_map_call(name: &str) -> bool {
-    MAP_CALL_PREFIXES.iter().any(|p| name.starts_with(p))
+    let word = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(name, |end| &name[..end]);
+    RtFn::from_name(word).is_some_and(RtFn::is_map_call)
 }
 
 /// The map runtime calls of each function in a dump (what `.calls` files

@@ -13,7 +13,7 @@ use crate::util::{declare, stmt};
 use crate::walk::Walk;
 
 /// Hints up to this many entries fit the one bucket a map starts with.
-const BUCKET_COUNT: i128 = 8;
+const BUCKET_COUNT: i128 = gm_abi::map::BUCKET_CNT as i128;
 
 impl Walk<'_, '_> {
     /// Walks an expression; side effects and temporaries go to `out`.

@@ -5,9 +5,9 @@ use gm_ir::runtime::RtFn;
 use gm_ir::{Basic, Type, TypeId, TypeTable};
 
 /// Elements larger than this are stored indirectly and disable fast paths.
-pub const MAX_ELEM_BYTES: u64 = 128;
+pub const MAX_ELEM_BYTES: u64 = gm_abi::map::MAX_ELEM_SIZE as u64;
 /// Reads of larger elements use the `_fat` variants with a zero block.
-pub const ZERO_VAL_SIZE: u64 = 1024;
+pub const ZERO_VAL_SIZE: u64 = gm_abi::map::ZERO_VAL_SIZE as u64;
 
 /// Go's hash/equality algorithm class of a key type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,20 +1,19 @@
 //! The runtime's own types as walk sees them: the map header `hmap`, the
-//! hash iterator `hiter` and a map's bucket type, laid out exactly as the
-//! runtime crate lays them out (Go's field order).
+//! hash iterator `hiter` and a map's bucket type, built from gm-abi's field
+//! lists, which the runtime's structs are asserted against.
 
 use std::collections::HashMap;
 
+use gm_abi::map::{self as abi, Word};
 use gm_ir::types::Field;
 use gm_ir::{Basic, Type, TypeId, TypeTable};
 
-use crate::mapfast::MAX_ELEM_BYTES;
-
 /// Index of `hiter.key` and `hiter.elem`.
-pub const HITER_KEY: usize = 0;
-pub const HITER_ELEM: usize = 1;
+pub const HITER_KEY: usize = abi::HITER_KEY;
+pub const HITER_ELEM: usize = abi::HITER_ELEM;
 /// Index of `hmap.hash0` and `hmap.buckets`.
-pub const HMAP_HASH0: usize = 4;
-pub const HMAP_BUCKETS: usize = 5;
+pub const HMAP_HASH0: usize = abi::HMAP_HASH0;
+pub const HMAP_BUCKETS: usize = abi::HMAP_BUCKETS;
 
 /// Creates (once per program) and hands out the runtime types.
 #[derive(Default)]
@@ -39,64 +38,39 @@ fn named_struct(types: &mut TypeTable, name: &str, fields: Vec<(&str, TypeId)>) 
     named
 }
 
+/// The named struct of one of gm-abi's field lists.
+fn abi_struct(types: &mut TypeTable, name: &str, fields: &[abi::Field]) -> TypeId {
+    let fields = fields
+        .iter()
+        .map(|f| {
+            let b = match f.ty {
+                Word::Int => Basic::Int,
+                Word::Uint8 => Basic::Uint8,
+                Word::Uint16 => Basic::Uint16,
+                Word::Uint32 => Basic::Uint32,
+                Word::Uintptr => Basic::Uintptr,
+                Word::Bool => Basic::Bool,
+                Word::Pointer => Basic::UnsafePointer,
+            };
+            (f.name, types.basic(b))
+        })
+        .collect();
+    named_struct(types, name, fields)
+}
+
 impl RuntimeTypes {
     /// `runtime.hiter`: 12 words, `key` and `elem` first.
     pub fn hiter(&mut self, types: &mut TypeTable) -> TypeId {
-        if let Some(t) = self.hiter {
-            return t;
-        }
-        let p = types.basic(Basic::UnsafePointer);
-        let uptr = types.basic(Basic::Uintptr);
-        let u8_ = types.basic(Basic::Uint8);
-        let b = types.basic(Basic::Bool);
-        let t = named_struct(
-            types,
-            "runtime.hiter",
-            vec![
-                ("key", p),
-                ("elem", p),
-                ("t", p),
-                ("h", p),
-                ("buckets", p),
-                ("bptr", p),
-                ("overflow", p),
-                ("oldoverflow", p),
-                ("startBucket", uptr),
-                ("offset", u8_),
-                ("wrapped", b),
-                ("B", u8_),
-                ("i", u8_),
-                ("bucket", uptr),
-                ("checkBucket", uptr),
-            ],
-        );
-        self.hiter = Some(t);
-        t
+        *self
+            .hiter
+            .get_or_insert_with(|| abi_struct(types, "runtime.hiter", abi::HITER))
     }
 
     /// `runtime.hmap`: the 48-byte map header.
     pub fn hmap(&mut self, types: &mut TypeTable) -> TypeId {
-        if let Some(t) = self.hmap {
-            return t;
-        }
-        let p = types.basic(Basic::UnsafePointer);
-        let t = named_struct(
-            types,
-            "runtime.hmap",
-            vec![
-                ("count", types.basic(Basic::Int)),
-                ("flags", types.basic(Basic::Uint8)),
-                ("B", types.basic(Basic::Uint8)),
-                ("noverflow", types.basic(Basic::Uint16)),
-                ("hash0", types.basic(Basic::Uint32)),
-                ("buckets", p),
-                ("oldbuckets", p),
-                ("nevacuate", types.basic(Basic::Uintptr)),
-                ("extra", p),
-            ],
-        );
-        self.hmap = Some(t);
-        t
+        *self
+            .hmap
+            .get_or_insert_with(|| abi_struct(types, "runtime.hmap", abi::HMAP))
     }
 
     /// `map.bucket[K]V`: tophash bytes, 8 keys, 8 elems, overflow pointer;
@@ -107,20 +81,19 @@ impl RuntimeTypes {
             return t;
         }
         let (k, v) = types.map_types(map).expect("a map type");
-        let slot = |types: &mut TypeTable, t: TypeId| {
-            if types.size(t) > MAX_ELEM_BYTES {
-                types.pointer(t)
-            } else {
-                t
-            }
+        let shape = abi::Bucket::new(types.size(k) as usize, types.size(v) as usize);
+        let slot = |types: &mut TypeTable, t: TypeId, slot: abi::Slot| match slot {
+            abi::Slot::Indirect => types.pointer(t),
+            abi::Slot::Inline(_) => t,
         };
-        let ks = slot(types, k);
-        let vs = slot(types, v);
+        let ks = slot(types, k, shape.key);
+        let vs = slot(types, v, shape.elem);
         let u8_ = types.basic(Basic::Uint8);
+        let n = abi::BUCKET_CNT as u64;
         let fields = vec![
-            ("topbits", types.array(u8_, 8)),
-            ("keys", types.array(ks, 8)),
-            ("elems", types.array(vs, 8)),
+            ("topbits", types.array(u8_, n)),
+            ("keys", types.array(ks, n)),
+            ("elems", types.array(vs, n)),
             ("overflow", types.basic(Basic::UnsafePointer)),
         ];
         let name = format!("map.bucket[{}]{}", types.display(k), types.display(v));
@@ -140,8 +113,12 @@ mod tests {
         let mut rt = RuntimeTypes::default();
         let hiter = rt.hiter(&mut types);
         let hmap = rt.hmap(&mut types);
-        assert_eq!(types.size(hiter), 96);
-        assert_eq!(types.size(hmap), 48);
+        assert_eq!(types.size(hiter), abi::HITER_SIZE as u64);
+        assert_eq!(types.size(hmap), abi::HMAP_SIZE as u64);
+        assert_eq!(
+            types.field_offsets(hmap)[HMAP_HASH0],
+            abi::HMAP_HASH0_OFFSET as u64
+        );
         let int = types.basic(Basic::Int);
         let i8_ = types.basic(Basic::Int8);
         let i64_ = types.basic(Basic::Int64);
@@ -162,6 +139,11 @@ mod tests {
             let m = types.map(k, v);
             let bt = rt.bucket(&mut types, m);
             assert_eq!(types.size(bt), size, "{}", types.display(m));
+            let shape = abi::Bucket::new(types.size(k) as usize, types.size(v) as usize);
+            assert_eq!(types.size(bt), shape.size as u64);
+            let offs = types.field_offsets(bt);
+            assert_eq!(offs[2], shape.elems_offset as u64);
+            assert_eq!(offs[3], shape.overflow_offset as u64);
         }
     }
 }

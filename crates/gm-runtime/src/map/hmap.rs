@@ -36,19 +36,35 @@ pub struct Hmap {
     pub extra: *mut MapExtra,
 }
 
-/// Byte size of [`Hmap`].
-pub const HMAP_SIZE: usize = 48;
-/// Offset of `count` (the JIT's `len(m)`).
-pub const HMAP_COUNT_OFFSET: usize = offset_of!(Hmap, count);
-/// Offset of `hash0` (the JIT seeds stack maps here).
-pub const HMAP_HASH0_OFFSET: usize = offset_of!(Hmap, hash0);
-/// Offset of `buckets` (the JIT stores a stack bucket here).
-pub const HMAP_BUCKETS_OFFSET: usize = offset_of!(Hmap, buckets);
+pub use gm_abi::map::{
+    HITER_SIZE, HMAP_BUCKETS_OFFSET, HMAP_COUNT_OFFSET, HMAP_HASH0_OFFSET, HMAP_SIZE,
+};
 
-const _: () = assert!(size_of::<Hmap>() == HMAP_SIZE);
-const _: () = assert!(HMAP_COUNT_OFFSET == 0);
-const _: () = assert!(HMAP_HASH0_OFFSET == 12);
-const _: () = assert!(HMAP_BUCKETS_OFFSET == 16);
+/// Fails to compile unless `$ty` has exactly the fields of gm-abi's list
+/// `$fields`, at the offsets the compiler computes from that list.
+macro_rules! assert_abi_layout {
+    ($ty:ty, $fields:expr, [$($field:ident),*]) => {
+        const _: () = {
+            let fields: &[gm_abi::map::Field] = $fields;
+            let offsets = [$(offset_of!($ty, $field)),*];
+            assert!(offsets.len() == fields.len());
+            let mut i = 0;
+            while i < offsets.len() {
+                assert!(offsets[i] == gm_abi::map::offset(fields, i));
+                i += 1;
+            }
+            assert!(size_of::<$ty>() == gm_abi::map::size(fields));
+        };
+    };
+}
+
+assert_abi_layout!(
+    Hmap,
+    gm_abi::map::HMAP,
+    [
+        count, flags, b, noverflow, hash0, buckets, oldbuckets, nevacuate, extra
+    ]
+);
 
 impl Hmap {
     /// An empty header, as the JIT zeroes a stack map.
@@ -110,6 +126,12 @@ pub struct MapExtra {
     /// Next free preallocated overflow bucket, or null.
     pub next_overflow: *mut u8,
 }
+
+assert_abi_layout!(
+    MapExtra,
+    gm_abi::map::MAPEXTRA,
+    [overflow, oldoverflow, next_overflow]
+);
 
 /// A growable list of overflow buckets (Go: the `*[]*bmap` of
 /// `mapextra`): an object of its own, so that an iterator can keep the
@@ -181,11 +203,27 @@ pub struct Hiter {
     pub check_bucket: usize,
 }
 
-/// Byte size of [`Hiter`] (12 words).
-pub const HITER_SIZE: usize = 96;
-const _: () = assert!(size_of::<Hiter>() == HITER_SIZE);
-const _: () = assert!(offset_of!(Hiter, key) == 0);
-const _: () = assert!(offset_of!(Hiter, elem) == 8);
+assert_abi_layout!(
+    Hiter,
+    gm_abi::map::HITER,
+    [
+        key,
+        elem,
+        t,
+        h,
+        buckets,
+        bptr,
+        overflow,
+        oldoverflow,
+        start_bucket,
+        offset,
+        wrapped,
+        b,
+        i,
+        bucket,
+        check_bucket
+    ]
+);
 
 impl Hiter {
     /// A zeroed iterator, as the JIT makes one.

@@ -6,7 +6,9 @@
 //! the rest exactly as Go's compiler does: slot sizes (indirect above 128
 //! bytes), the bucket layout and size, and the descriptor flags.
 
-use super::{BUCKET_CNT, DATA_OFFSET, MAX_ELEM_SIZE, MAX_KEY_SIZE};
+use gm_abi::map::Slot;
+
+use super::{BUCKET_CNT, DATA_OFFSET};
 
 /// How a key is hashed and compared.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -281,18 +283,13 @@ impl MapType {
         check_size_align("elem", elem_size, elem_align);
         let repr = key_repr(&key);
         let mut flags = 0;
-        let key_slot = if key.size > MAX_KEY_SIZE {
+        let bucket = gm_abi::map::Bucket::new(key.size, elem_size);
+        if bucket.key == Slot::Indirect {
             flags |= INDIRECT_KEY;
-            size_of::<usize>()
-        } else {
-            key.size
-        };
-        let elem_slot = if elem_size > MAX_ELEM_SIZE {
+        }
+        if bucket.elem == Slot::Indirect {
             flags |= INDIRECT_ELEM;
-            size_of::<usize>()
-        } else {
-            elem_size
-        };
+        }
         let has_float = repr.has(|l| matches!(l, Leaf::F32 | Leaf::F64));
         let has_string = repr.has(|l| l == Leaf::Str);
         if !has_float {
@@ -301,22 +298,16 @@ impl MapType {
         if has_float || has_string {
             flags |= NEED_KEY_UPDATE;
         }
-        // tophash[8], keys[8], elems[8], overflow pointer. Slot sizes are
-        // multiples of alignments <= 8, so eight of them keep every later
-        // field 8-aligned and no padding is needed.
-        let elems_offset = DATA_OFFSET + BUCKET_CNT * key_slot;
-        let overflow_offset = elems_offset + BUCKET_CNT * elem_slot;
-        let bucket_size = overflow_offset + size_of::<usize>();
         MapType {
             key,
             elem_size,
             elem_align,
             repr,
-            key_slot,
-            elem_slot,
-            bucket_size,
-            elems_offset,
-            overflow_offset,
+            key_slot: bucket.key.size(),
+            elem_slot: bucket.elem.size(),
+            bucket_size: bucket.size,
+            elems_offset: bucket.elems_offset,
+            overflow_offset: bucket.overflow_offset,
             flags,
             bucket_pointers: true,
             key_pointers: true,

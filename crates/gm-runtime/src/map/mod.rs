@@ -27,21 +27,14 @@ pub use hmap::{
 };
 pub use maptype::{KeyAlg, KeyPart, KeyType, MapType};
 
-/// Slots per bucket (Go: `abi.MapBucketCount`).
-pub const BUCKET_CNT: usize = 8;
-/// log2 of [`BUCKET_CNT`] (Go: `abi.MapBucketCountBits`).
-pub const BUCKET_CNT_BITS: usize = 3;
+/// Go's map constants, shared with the compiler.
+pub use gm_abi::map::{
+    BUCKET_CNT, BUCKET_CNT_BITS, DATA_OFFSET, MAX_ELEM_SIZE, MAX_KEY_SIZE, ZERO_VAL_SIZE,
+};
+
 /// The load factor 6.5 as a fraction (Go: `loadFactorNum/loadFactorDen`).
 pub const LOAD_FACTOR_NUM: usize = 13;
 pub const LOAD_FACTOR_DEN: usize = 2;
-/// Keys up to this size are stored inline (Go: `abi.MapMaxKeyBytes`).
-pub const MAX_KEY_SIZE: usize = 128;
-/// Elems up to this size are stored inline (Go: `abi.MapMaxElemBytes`).
-pub const MAX_ELEM_SIZE: usize = 128;
-/// Where the keys start in a bucket (Go: `dataOffset`).
-pub const DATA_OFFSET: usize = 8;
-/// Size of the shared zero block (Go: `abi.ZeroValSize`).
-pub const ZERO_VAL_SIZE: usize = 1024;
 
 /// tophash: empty, and so is every later slot of this bucket and its chain.
 pub const EMPTY_REST: u8 = 0;
