@@ -36,7 +36,7 @@ impl FnCx<'_, '_> {
                 let v = self.expr1(x)?;
                 self.map_len(v)
             }
-            _ => return err("internal: len of an unexpected type"),
+            _ => return err("len of an unexpected type"),
         };
         Ok(Val::Regs(vec![r]))
     }
@@ -54,7 +54,7 @@ impl FnCx<'_, '_> {
 
     pub fn make_slice(&mut self, ty: TypeId, len: &Expr, cap: Option<&Expr>) -> R<Val> {
         let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
-            return err("internal: make of a non-slice type");
+            return err("make of a non-slice type");
         };
         let info = self.ty(elem);
         let l = self.index_val(len)?.v;
@@ -99,16 +99,16 @@ impl FnCx<'_, '_> {
 
     pub fn append(&mut self, ty: TypeId, args: &[Expr], spread: bool) -> R<Val> {
         let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
-            return err("internal: append to a non-slice type");
+            return err("append to a non-slice type");
         };
         let Some((first, rest)) = args.split_first() else {
-            return err("internal: append without arguments");
+            return err("append without arguments");
         };
         let s = self.expr(first)?.words(3)?;
         let esize = self.ty(elem).size;
         if spread {
             let Some(src) = rest.first() else {
-                return err("internal: append ... without a slice");
+                return err("append ... without a slice");
             };
             let t = self.expr(src)?.words(2)?;
             let [p, n, c] = self.grow(elem, &s, t[1])?;
@@ -135,7 +135,7 @@ impl FnCx<'_, '_> {
 
     pub fn copy(&mut self, d: &Expr, s: &Expr) -> R<Val> {
         let Some(elem) = self.cg.prog.types.slice_elem(d.ty) else {
-            return err("internal: copy to a non-slice");
+            return err("copy to a non-slice");
         };
         let esize = self.ty(elem).size;
         let dv = self.expr(d)?.words(3)?;
@@ -180,13 +180,13 @@ impl FnCx<'_, '_> {
                             self.b.ins().select(take, v[1], cur[1]),
                         ]
                     }
-                    _ => return err("internal: min/max of an unordered type"),
+                    _ => return err("min/max of an unordered type"),
                 },
             });
         }
         match acc {
             Some(v) => Ok(Val::Regs(v)),
-            None => err("internal: min/max without arguments"),
+            None => err("min/max without arguments"),
         }
     }
 
@@ -222,14 +222,14 @@ impl FnCx<'_, '_> {
             SliceKind::String => (base[0], base[1], None, 1),
             SliceKind::Slice => {
                 let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
-                    return err("internal: slice of a non-slice");
+                    return err("slice of a non-slice");
                 };
                 (base[0], base[1], Some(base[2]), self.ty(elem).size)
             }
             SliceKind::Array => {
                 let arr = self.cg.prog.types.pointer_elem(x.ty);
                 let Some((elem, n)) = arr.and_then(|a| self.cg.prog.types.array_of(a)) else {
-                    return err("internal: array slice of a non-array");
+                    return err("array slice of a non-array");
                 };
                 if !matches!(x.kind, gm_ir::ExprKind::Addr(_)) {
                     self.check_nil(base[0]);
@@ -401,7 +401,7 @@ impl FnCx<'_, '_> {
                 Kind::String => self.call_rt(RtFn::printstring, &vs)?,
                 Kind::Pointer { .. } => self.call_rt(RtFn::printpointer, &vs)?,
                 Kind::Slice { .. } => self.call_rt(RtFn::printslice, &vs)?,
-                _ => return err("internal: print of an unprintable type"),
+                _ => return err("print of an unprintable type"),
             };
         }
         if newline {

@@ -30,7 +30,7 @@ pub(crate) struct Index {
 pub(crate) fn part<T: Clone>(v: &[T], r: Range<usize>) -> R<Vec<T>> {
     match v.get(r) {
         Some(p) => Ok(p.to_vec()),
-        None => err("internal: value shape does not match its type"),
+        None => err("value shape does not match its type"),
     }
 }
 
@@ -80,7 +80,7 @@ impl FnCx<'_, '_> {
                 let a = self.global_addr(*g);
                 Ok(self.load(e.ty, a, 0))
             }
-            ExprKind::Blank => err("internal: _ used as a value"),
+            ExprKind::Blank => err("_ used as a value"),
             ExprKind::Const(c) => self.constant(c, e.ty),
             ExprKind::Nil | ExprKind::Zero => Ok(self.zero_val(e.ty)),
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e.ty),
@@ -118,7 +118,7 @@ impl FnCx<'_, '_> {
                 match vals.len() {
                     0 => Ok(Val::Regs(Vec::new())),
                     1 => Ok(vals.pop().unwrap_or(Val::Regs(Vec::new()))),
-                    _ => err("internal: multi-value call used as a single value"),
+                    _ => err("multi-value call used as a single value"),
                 }
             }
             ExprKind::RuntimeCall(f, args) => {
@@ -126,7 +126,7 @@ impl FnCx<'_, '_> {
                 match vals.len() {
                     0 => Ok(Val::Regs(Vec::new())),
                     1 => Ok(vals.pop().unwrap_or(Val::Regs(Vec::new()))),
-                    _ => err("internal: multi-value call used as a single value"),
+                    _ => err("multi-value call used as a single value"),
                 }
             }
             ExprKind::Len(x) => self.len_cap(x, true),
@@ -135,7 +135,7 @@ impl FnCx<'_, '_> {
             ExprKind::MakeSlice(l, c) => self.make_slice(e.ty, l, c.as_deref()),
             ExprKind::New => {
                 let Some(elem) = self.cg.prog.types.pointer_elem(e.ty) else {
-                    return err("internal: new of a non-pointer type");
+                    return err("new of a non-pointer type");
                 };
                 let info = self.ty(elem);
                 Ok(Val::Regs(vec![self.new_cell(&info)]))
@@ -215,7 +215,7 @@ impl FnCx<'_, '_> {
             Storage::Vars(vars) => Ok(Val::Regs(vars.iter().map(|&v| self.b.use_var(v)).collect())),
             _ => {
                 let Some(a) = self.local_addr(id)? else {
-                    return err("internal: local without storage");
+                    return err("local without storage");
                 };
                 Ok(self.load(ty, a, 0))
             }
@@ -244,12 +244,12 @@ impl FnCx<'_, '_> {
             (Kind::Bool, ConstValue::Bool(b)) => self.b.ins().iconst(types::I8, i64::from(*b)),
             (Kind::Int { .. }, _) | (Kind::Pointer { .. }, _) => {
                 let Some(t) = info.scalar() else {
-                    return err("internal: integer constant of a composite type");
+                    return err("integer constant of a composite type");
                 };
                 let v = c.as_int().unwrap_or(0) as i64;
                 self.iconst(t, v)
             }
-            _ => return err(format!("internal: constant {c} of an unexpected type")),
+            _ => return err(format!("constant {c} of an unexpected type")),
         };
         Ok(Val::Regs(vec![v]))
     }
@@ -282,10 +282,10 @@ impl FnCx<'_, '_> {
     /// The range of leaves of field `i` among a register struct's leaves.
     pub fn field_leaves(&mut self, st: gm_ir::TypeId, i: usize) -> R<Range<usize>> {
         let Kind::Struct { fields } = self.kind(st) else {
-            return err("internal: field of a non-struct");
+            return err("field of a non-struct");
         };
         if i >= fields.len() {
-            return err("internal: field index out of range");
+            return err("field index out of range");
         }
         let mut start = 0;
         for f in &fields[..i] {
@@ -298,7 +298,7 @@ impl FnCx<'_, '_> {
     fn field_off(&mut self, st: gm_ir::TypeId, i: usize) -> R<i32> {
         match self.kind(st) {
             Kind::Struct { fields } if i < fields.len() => Ok(fields[i].off as i32),
-            _ => err("internal: field of a non-struct"),
+            _ => err("field of a non-struct"),
         }
     }
 
@@ -346,7 +346,7 @@ impl FnCx<'_, '_> {
                 Storage::Vars(vars) => p.loc = Loc::Vars(vars.to_vec()),
                 _ => {
                     let Some(a) = self.local_addr(*id)? else {
-                        return err("internal: local without storage");
+                        return err("local without storage");
                     };
                     p.loc = Loc::Mem(a, 0);
                 }
@@ -359,7 +359,7 @@ impl FnCx<'_, '_> {
                 let inner = self.place(x, eager)?;
                 p.checks = inner.checks;
                 p.loc = match inner.loc {
-                    Loc::Blank => return err("internal: field of _"),
+                    Loc::Blank => return err("field of _"),
                     Loc::Vars(vars) => {
                         let r = self.field_leaves(x.ty, *i)?;
                         Loc::Vars(part(&vars, r)?)
@@ -373,7 +373,7 @@ impl FnCx<'_, '_> {
                     self.add_check(&mut p, Check::Nil(pv), eager);
                 }
                 let Some(st) = self.cg.prog.types.pointer_elem(x.ty) else {
-                    return err("internal: field through a non-pointer");
+                    return err("field through a non-pointer");
                 };
                 p.loc = Loc::Mem(pv, self.field_off(st, *i)?);
             }
@@ -402,7 +402,7 @@ impl FnCx<'_, '_> {
                     }
                     let esize = self.ty(elem).size as i64;
                     p.loc = match inner.loc {
-                        Loc::Blank => return err("internal: element of _"),
+                        Loc::Blank => return err("element of _"),
                         // No element exists; the index check always fails,
                         // so a scratch slot stands in for the element.
                         _ if n == 0 => Loc::Mem(self.temp(esize as u64), 0),
@@ -434,10 +434,10 @@ impl FnCx<'_, '_> {
                         }
                     };
                 } else {
-                    return err("internal: index of a non-addressable value");
+                    return err("index of a non-addressable value");
                 }
             }
-            _ => return err("internal: expression is not assignable"),
+            _ => return err("expression is not assignable"),
         }
         Ok(p)
     }
@@ -457,8 +457,8 @@ impl FnCx<'_, '_> {
         let p = self.place(x, true)?;
         match p.loc {
             Loc::Mem(a, off) => Ok(self.offset(a, off)),
-            Loc::Vars(_) => err("internal: address of a variable not marked address-taken"),
-            Loc::Blank => err("internal: address of _"),
+            Loc::Vars(_) => err("address of a variable not marked address-taken"),
+            Loc::Blank => err("address of _"),
         }
     }
 
@@ -478,7 +478,7 @@ impl FnCx<'_, '_> {
         }
         // An element of an array value (a call result, a literal).
         let Some((elem, n)) = types.array_of(x.ty) else {
-            return err("internal: index of an unexpected type");
+            return err("index of an unexpected type");
         };
         let v = self.expr(x)?;
         let idx = self.index_val(i)?;
@@ -533,7 +533,7 @@ impl FnCx<'_, '_> {
         let f = &prog.funcs[fid];
         let vals = self.args(args)?;
         if vals.len() != f.params.len() {
-            return err(format!("internal: call of {} with wrong arity", f.name));
+            return err(format!("call of {} with wrong arity", f.name));
         }
         let mut cargs = Vec::new();
         let mut rtemps = Vec::new();
@@ -555,12 +555,12 @@ impl FnCx<'_, '_> {
             }
         }
         let Some(&cf) = self.cg.funcs.get(fid.index()) else {
-            return err("internal: call of an unknown function");
+            return err("call of an unknown function");
         };
         let fr = self.func_ref(cf);
         let want = self.param_types(fr);
         if want.len() != cargs.len() {
-            return err(format!("internal: call of {} with wrong arguments", f.name));
+            return err(format!("call of {} with wrong arguments", f.name));
         }
         let cargs = cargs
             .iter()
@@ -654,7 +654,7 @@ impl FnCx<'_, '_> {
                     let r = self.field_leaves(e.ty, *i)?;
                     let vs = v.regs()?;
                     if r.end > leaves.len() || vs.len() != r.len() {
-                        return err("internal: value shape does not match its type");
+                        return err("value shape does not match its type");
                     }
                     leaves.splice(r, vs.iter().copied());
                 }
@@ -666,7 +666,7 @@ impl FnCx<'_, '_> {
                     leaves = v.regs()?.to_vec();
                 }
             }
-            _ => return err("internal: not a composite literal"),
+            _ => return err("not a composite literal"),
         }
         Ok(Val::Regs(leaves))
     }
@@ -676,11 +676,11 @@ impl FnCx<'_, '_> {
         match &e.kind {
             ExprKind::StructLit(items) => {
                 let Kind::Struct { fields } = self.kind(e.ty) else {
-                    return err("internal: struct literal of a non-struct type");
+                    return err("struct literal of a non-struct type");
                 };
                 for (i, x) in items {
                     let Some(f) = fields.get(*i) else {
-                        return err("internal: field index out of range");
+                        return err("field index out of range");
                     };
                     let foff = off + f.off as i32;
                     self.store_elem(x, a, foff)?;
@@ -688,7 +688,7 @@ impl FnCx<'_, '_> {
             }
             ExprKind::ArrayLit(items) => {
                 let Some((elem, _)) = self.cg.prog.types.array_of(e.ty) else {
-                    return err("internal: array literal of a non-array type");
+                    return err("array literal of a non-array type");
                 };
                 let esize = self.ty(elem).size as i64;
                 for (i, x) in items {
@@ -724,7 +724,7 @@ impl FnCx<'_, '_> {
 
     fn slice_lit(&mut self, ty: gm_ir::TypeId, items: &[(u64, Expr)]) -> R<Val> {
         let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
-            return err("internal: slice literal of a non-slice type");
+            return err("slice literal of a non-slice type");
         };
         let n = items.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
         let info = self.ty(elem);

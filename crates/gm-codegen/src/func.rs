@@ -36,7 +36,7 @@ use crate::{CodegenError, symbols};
 pub(crate) type R<T> = Result<T, CodegenError>;
 
 pub(crate) fn err<T>(msg: impl Into<String>) -> R<T> {
-    Err(CodegenError(msg.into()))
+    Err(CodegenError::internal(msg.into()))
 }
 
 /// Copies up to this many bytes are done with inline loads and stores.
@@ -62,7 +62,7 @@ impl Val {
     pub fn regs(&self) -> R<&[Value]> {
         match self {
             Val::Regs(v) => Ok(v),
-            Val::Addr(_) => err("internal: a register value was expected"),
+            Val::Addr(_) => err("a register value was expected"),
         }
     }
 
@@ -70,14 +70,14 @@ impl Val {
     pub fn words(&self, n: usize) -> R<Vec<Value>> {
         match self {
             Val::Regs(v) if v.len() >= n => Ok(v.clone()),
-            _ => err("internal: value shape does not match its type"),
+            _ => err("value shape does not match its type"),
         }
     }
 
     pub fn one(&self) -> R<Value> {
         match self {
             Val::Regs(v) if v.len() == 1 => Ok(v[0]),
-            _ => err("internal: a single machine value was expected"),
+            _ => err("a single machine value was expected"),
         }
     }
 }
@@ -172,6 +172,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
 
     /// Translates the whole function (entry, locals, body, final return).
     pub fn translate(&mut self, gm_sig_results: &[TypeId]) -> R<()> {
+        gm_diag::ice::enter(&self.f.name, self.f.span);
         let entry = self.b.create_block();
         self.b.append_block_params_for_function_params(entry);
         self.b.switch_to_block(entry);
@@ -368,7 +369,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
             Storage::Heap(var) => Some(self.b.use_var(var)),
             Storage::Param(a) => Some(a),
             Storage::Vars(_) => None,
-            Storage::Unused => return err("internal: use of an unknown local"),
+            Storage::Unused => return err("use of an unknown local"),
         })
     }
 
@@ -421,7 +422,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
         match (v, &info.regs) {
             (Val::Regs(vs), Some(leaves)) => {
                 if vs.len() != leaves.len() {
-                    return err("internal: value shape does not match its type");
+                    return err("value shape does not match its type");
                 }
                 for (x, l) in vs.iter().zip(leaves) {
                     self.b
@@ -433,7 +434,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
                 let dst = self.offset(addr, off);
                 self.copy_mem(dst, *src, info.size, info.align);
             }
-            _ => return err("internal: value shape does not match its type"),
+            _ => return err("value shape does not match its type"),
         }
         Ok(())
     }
@@ -519,7 +520,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
 
     pub fn place_load(&mut self, p: &Place) -> R<Val> {
         Ok(match &p.loc {
-            Loc::Blank => return err("internal: read of _"),
+            Loc::Blank => return err("read of _"),
             Loc::Vars(vars) => Val::Regs(vars.iter().map(|&v| self.b.use_var(v)).collect()),
             Loc::Mem(a, off) => self.load(p.ty, *a, *off),
         })
@@ -532,7 +533,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
                 let vs = v.regs()?;
                 let info = self.ty(p.ty);
                 if vs.len() != vars.len() || info.leaves().len() != vars.len() {
-                    return err("internal: value shape does not match its variable");
+                    return err("value shape does not match its variable");
                 }
                 for ((&var, &x), l) in vars.iter().zip(vs).zip(info.leaves()) {
                     let x = self.fit(x, l.ty)?;
@@ -555,7 +556,9 @@ impl<'a, 'p> FnCx<'a, 'p> {
                     .cg
                     .module
                     .declare_function(f.symbol(), cranelift_module::Linkage::Import, &sig)
-                    .map_err(|e| CodegenError(format!("declaring {}: {e}", f.symbol())))?;
+                    .map_err(|e| {
+                        CodegenError::internal(format!("declaring {}: {e}", f.symbol()))
+                    })?;
                 self.cg.imports.insert(f, id);
                 id
             }
@@ -579,7 +582,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
         let want = self.param_types(fr);
         if want.len() != args.len() {
             return err(format!(
-                "internal: {} takes {} arguments, got {}",
+                "{} takes {} arguments, got {}",
                 f.symbol(),
                 want.len(),
                 args.len()
@@ -607,7 +610,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
         match self.call_rt(f, args) {
             Ok(v) => v,
             Err(e) => {
-                self.failed = Some(e.0);
+                self.failed = Some(e.message);
                 self.b.ins().trap(ir::TrapCode::unwrap_user(2));
                 let dead = self.b.create_block();
                 self.b.switch_to_block(dead);
@@ -626,7 +629,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
         } else if from.is_int() && ty.is_int() {
             Ok(self.coerce(v, ty))
         } else {
-            err(format!("internal: a {from} value where {ty} is expected"))
+            err(format!("a {from} value where {ty} is expected"))
         }
     }
 

@@ -120,7 +120,7 @@ fn isa() -> R<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>> {
     let mut flags = settings::builder();
     let set = |f: &mut settings::Builder, k: &str, v: &str| {
         f.set(k, v)
-            .map_err(|e| CodegenError(format!("cranelift setting {k}: {e}")))
+            .map_err(|e| CodegenError::internal(format!("cranelift setting {k}: {e}")))
     };
     set(&mut flags, "opt_level", "speed")?;
     set(&mut flags, "use_colocated_libcalls", "false")?;
@@ -137,11 +137,11 @@ fn isa() -> R<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>> {
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
     set(&mut flags, "enable_probestack", "true")?;
     set(&mut flags, "probestack_strategy", "inline")?;
-    let builder =
-        cranelift_native::builder().map_err(|e| CodegenError(format!("unsupported host: {e}")))?;
+    let builder = cranelift_native::builder()
+        .map_err(|e| CodegenError::host(format!("unsupported host: {e}")))?;
     builder
         .finish(settings::Flags::new(flags))
-        .map_err(|e| CodegenError(format!("cranelift: {e}")))
+        .map_err(|e| CodegenError::internal(format!("cranelift: {e}")))
 }
 
 /// Result types of a gm function, in order.
@@ -215,7 +215,7 @@ impl<'p> Codegen<'p> {
             let fid = self
                 .module
                 .declare_function(&name, Linkage::Local, &sig)
-                .map_err(|e| CodegenError(format!("declaring {}: {e}", f.name)))?;
+                .map_err(|e| CodegenError::internal(format!("declaring {}: {e}", f.name)))?;
             self.funcs.push(fid);
         }
         let mut ctx = self.module.make_context();
@@ -235,8 +235,9 @@ impl<'p> Codegen<'p> {
                 let cfg = self.module.target_config();
                 let b = FunctionBuilder::new(&mut func, &mut fctx);
                 let mut fx = FnCx::new(&mut self, b, f);
-                fx.translate(result_types(f))
-                    .map_err(|e| CodegenError(format!("{}: {}", f.name, e.0)))?;
+                if let Err(e) = fx.translate(result_types(f)) {
+                    return Err(e.at(&f.name, fx.span));
+                }
                 fx.b.finalize(cfg);
             }
             if inline::worth_inlining(&func) {
@@ -248,8 +249,9 @@ impl<'p> Codegen<'p> {
             let fid = self.funcs[id.index()];
             ctx.func = func;
             if !small.is_empty() {
-                ctx.inline(inline::Inliner { small: &small })
-                    .map_err(|e| CodegenError(format!("{}: inlining failed: {e}", f.name)))?;
+                ctx.inline(inline::Inliner { small: &small }).map_err(|e| {
+                    CodegenError::internal(format!("{}: inlining failed: {e}", f.name))
+                })?;
             }
             self.define(fid, &f.name, &mut ctx, dump, &mut text)?;
         }
@@ -259,7 +261,7 @@ impl<'p> Codegen<'p> {
             let fid = self
                 .module
                 .declare_function("gm.rodata", Linkage::Local, &sig)
-                .map_err(|e| CodegenError(format!("declaring rodata: {e}")))?;
+                .map_err(|e| CodegenError::internal(format!("declaring rodata: {e}")))?;
             ctx.func.signature = sig;
             ctx.func.name = UserFuncName::user(0, fid.as_u32());
             let empty = Func::new("rodata", gm_diag::Span::new(0, 0));
@@ -277,7 +279,7 @@ impl<'p> Codegen<'p> {
         };
         self.module
             .finalize_definitions()
-            .map_err(|e| CodegenError(format!("linking: {e}")))?;
+            .map_err(|e| CodegenError::internal(format!("linking: {e}")))?;
         let addr = |m: &JITModule, id: Option<FuncId>, funcs: &[cranelift_module::FuncId]| {
             id.map(|id| m.get_finalized_function(funcs[id.index()]))
         };

@@ -41,13 +41,50 @@ pub struct RunOptions {
     pub seed: Option<u64>,
 }
 
-/// Why a program could not be compiled.
+/// Why a program could not be compiled or started. Code generation sees
+/// only programs the type checker and walk accepted, so every failure but
+/// the host's is an internal compiler error.
 #[derive(Debug)]
-pub struct CodegenError(pub String);
+pub struct CodegenError {
+    pub message: String,
+    /// A bug in gm (not the host lacking something).
+    pub internal: bool,
+    /// Where: the function and statement being translated.
+    pub place: gm_diag::ice::Place,
+}
+
+impl CodegenError {
+    pub fn internal(message: impl Into<String>) -> CodegenError {
+        CodegenError {
+            message: message.into(),
+            internal: true,
+            place: gm_diag::ice::Place::default(),
+        }
+    }
+
+    /// The machine cannot run generated code.
+    pub fn host(message: impl Into<String>) -> CodegenError {
+        CodegenError {
+            internal: false,
+            ..CodegenError::internal(message)
+        }
+    }
+
+    /// Names the function and position, unless already named.
+    pub fn at(mut self, func: &str, span: gm_diag::Span) -> CodegenError {
+        if self.place.func.is_none() {
+            self.place = gm_diag::ice::Place {
+                func: Some(func.to_string()),
+                span: (span != gm_diag::Span::DUMMY).then_some(span),
+            };
+        }
+        self
+    }
+}
 
 impl std::fmt::Display for CodegenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -94,13 +131,13 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
                 f();
             }
         })
-        .map_err(|e| CodegenError(format!("cannot start the program thread: {e}")))?;
+        .map_err(|e| CodegenError::host(format!("cannot start the program thread: {e}")))?;
     let joined = runner.join();
     gm_runtime::flush_stdout();
     drop(compiled);
     match joined {
         Ok(()) => Ok(0),
-        Err(_) => Err(CodegenError("the program thread failed".into())),
+        Err(_) => Err(CodegenError::internal("the program thread failed")),
     }
 }
 

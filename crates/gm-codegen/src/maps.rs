@@ -117,7 +117,7 @@ pub fn key_type(cg: &mut Codegen<'_>, k: TypeId) -> KeyType {
 /// Builds and leaks the descriptor of map type `t`; returns its address.
 pub fn descriptor(cg: &mut Codegen<'_>, t: TypeId) -> R<u64> {
     let Some((k, v)) = cg.prog.types.map_types(t) else {
-        return err("internal: type descriptor of a non-map type");
+        return err("type descriptor of a non-map type");
     };
     let key = key_type(cg, k);
     let key_words = slot_pointer_words(cg, k);

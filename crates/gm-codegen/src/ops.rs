@@ -100,14 +100,14 @@ impl FnCx<'_, '_> {
         match &info.kind {
             Kind::Bool | Kind::Int { .. } | Kind::Pointer { .. } | Kind::Slice { .. } => {
                 let Some(cc) = int_cc(op, info.is_signed()) else {
-                    return err("internal: bad comparison");
+                    return err("bad comparison");
                 };
                 // Slices compare only with nil: their pointers.
                 Ok(self.b.ins().icmp(cc, a.words(1)?[0], b.words(1)?[0]))
             }
             Kind::Float { .. } => {
                 let Some(cc) = float_cc(op) else {
-                    return err("internal: bad comparison");
+                    return err("bad comparison");
                 };
                 Ok(self.b.ins().fcmp(cc, a.one()?, b.one()?))
             }
@@ -122,7 +122,7 @@ impl FnCx<'_, '_> {
                     _ => {
                         let c = self.call_rt(RtFn::cmpstring, &[a[0], a[1], b[0], b[1]])?[0];
                         let Some(cc) = int_cc(op, true) else {
-                            return err("internal: bad comparison");
+                            return err("bad comparison");
                         };
                         Ok(self.b.ins().icmp_imm_s(cc, c, 0))
                     }
@@ -133,10 +133,10 @@ impl FnCx<'_, '_> {
                 match op {
                     BinOp::Eq => Ok(e),
                     BinOp::Ne => Ok(self.b.ins().bxor_imm_s(e, 1)),
-                    _ => err("internal: ordered comparison of composites"),
+                    _ => err("ordered comparison of composites"),
                 }
             }
-            Kind::Other => err("internal: comparison of values without a type"),
+            Kind::Other => err("comparison of values without a type"),
         }
     }
 
@@ -183,9 +183,7 @@ impl FnCx<'_, '_> {
                 self.eq_vals(*elem, &Val::Regs(va.clone()), &Val::Regs(vb.clone()))
             }
             (_, Val::Addr(pa), Val::Addr(pb)) => self.eq_mem(t, *pa, *pb),
-            (Kind::Struct { .. } | Kind::Array { .. }, _, _) => {
-                err("internal: mixed value shapes in ==")
-            }
+            (Kind::Struct { .. } | Kind::Array { .. }, _, _) => err("mixed value shapes in =="),
             _ => self.compare(BinOp::Eq, t, a, b),
         }
     }
@@ -313,7 +311,7 @@ impl FnCx<'_, '_> {
                     BinOp::Sub => self.b.ins().fsub(x, y),
                     BinOp::Mul => self.b.ins().fmul(x, y),
                     BinOp::Div => self.b.ins().fdiv(x, y),
-                    _ => return err(format!("internal: float {}", op.symbol())),
+                    _ => return err(format!("float {}", op.symbol())),
                 }
             }
             Kind::Int { signed, bits } => {
@@ -331,10 +329,10 @@ impl FnCx<'_, '_> {
                     BinOp::Shl | BinOp::Shr => {
                         self.shift(op == BinOp::Shl, signed, bits, x, y, count_ty, bconst)?
                     }
-                    _ => return err(format!("internal: integer {}", op.symbol())),
+                    _ => return err(format!("integer {}", op.symbol())),
                 }
             }
-            _ => return err(format!("internal: operator {} on this type", op.symbol())),
+            _ => return err(format!("operator {} on this type", op.symbol())),
         };
         Ok(Val::Regs(vec![v]))
     }

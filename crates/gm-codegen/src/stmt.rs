@@ -40,7 +40,8 @@ impl FnCx<'_, '_> {
 
     pub fn stmt(&mut self, s: &Stmt) -> R<()> {
         let outer = self.at(s.span);
-        let r = self.stmt_kind(s);
+        // The innermost statement names the place of a failure.
+        let r = self.stmt_kind(s).map_err(|e| e.at(&self.f.name, s.span));
         self.at(outer);
         r
     }
@@ -56,6 +57,7 @@ impl FnCx<'_, '_> {
             };
             self.b.set_srcloc(loc);
         }
+        gm_diag::ice::at(span);
         std::mem::replace(&mut self.span, span)
     }
 
@@ -72,7 +74,7 @@ impl FnCx<'_, '_> {
                     .collect::<R<Vec<Place>>>()?;
                 let vals = self.multi(call)?;
                 if vals.len() != places.len() {
-                    return err("internal: assignment count mismatch");
+                    return err("assignment count mismatch");
                 }
                 for (p, v) in places.iter().zip(&vals) {
                     self.finish(p);
@@ -160,7 +162,7 @@ impl FnCx<'_, '_> {
             StmtKind::Return(es) => self.ret(es),
             StmtKind::Break(id) => {
                 let Some(t) = self.loops.get(id) else {
-                    return err("internal: break outside its statement");
+                    return err("break outside its statement");
                 };
                 let brk = t.brk;
                 self.b.ins().jump(brk, &[]);
@@ -169,7 +171,7 @@ impl FnCx<'_, '_> {
             }
             StmtKind::Continue(id) => {
                 let Some(cont) = self.loops.get(id).and_then(|t| t.cont) else {
-                    return err("internal: continue outside a loop");
+                    return err("continue outside a loop");
                 };
                 self.b.ins().jump(cont, &[]);
                 self.fresh_block();
@@ -214,7 +216,7 @@ impl FnCx<'_, '_> {
 
     fn assign2(&mut self, lhs: &[Expr], rhs: &[Expr]) -> R<()> {
         if lhs.len() != rhs.len() {
-            return err("internal: assignment count mismatch");
+            return err("assignment count mismatch");
         }
         let places = lhs
             .iter()
@@ -244,14 +246,14 @@ impl FnCx<'_, '_> {
         }
         let rtypes = self.f.result_types.clone();
         if vals.len() != rtypes.len() {
-            return err("internal: wrong number of results");
+            return err("wrong number of results");
         }
         let mut words = Vec::new();
         for (i, (v, &t)) in vals.iter().zip(&rtypes).enumerate() {
             match (self.sret[i], v) {
                 (Some(out), _) => self.store(t, v, out, 0)?,
                 (None, Val::Regs(vs)) => words.extend(vs),
-                (None, Val::Addr(_)) => return err("internal: result shape mismatch"),
+                (None, Val::Addr(_)) => return err("result shape mismatch"),
             }
         }
         let want: Vec<_> = self
@@ -263,7 +265,7 @@ impl FnCx<'_, '_> {
             .map(|p| p.value_type)
             .collect();
         if want.len() != words.len() {
-            return err("internal: result shape mismatch");
+            return err("result shape mismatch");
         }
         let words = words
             .iter()
@@ -345,7 +347,7 @@ impl FnCx<'_, '_> {
             }
             RangeKind::Array => {
                 let Some((elem, n)) = self.cg.prog.types.array_of(x.ty) else {
-                    return err("internal: range over a non-array");
+                    return err("range over a non-array");
                 };
                 let n = self.b.ins().iconst(PTR, n as i64);
                 if value.is_some() {
@@ -365,13 +367,13 @@ impl FnCx<'_, '_> {
             RangeKind::ArrayPtr => {
                 let arr = self.cg.prog.types.pointer_elem(x.ty);
                 let Some((elem, n)) = arr.and_then(|a| self.cg.prog.types.array_of(a)) else {
-                    return err("internal: range over a non-array pointer");
+                    return err("range over a non-array pointer");
                 };
                 let p = self.expr1(x)?;
                 let n = self.b.ins().iconst(PTR, n as i64);
                 (n, Some(p), Some(elem))
             }
-            RangeKind::String | RangeKind::Map => return err("internal: range kind"),
+            RangeKind::String | RangeKind::Map => return err("range kind"),
         };
         let i = self.b.declare_var(PTR);
         let zero = self.b.ins().iconst(PTR, 0);
@@ -399,7 +401,7 @@ impl FnCx<'_, '_> {
         }
         if let (Some(v), Some(elem)) = (value, elem) {
             let Some(base) = base else {
-                return err("internal: range value without elements");
+                return err("range value without elements");
             };
             if *kind == RangeKind::ArrayPtr {
                 self.check_nil(base);

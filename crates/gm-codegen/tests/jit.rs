@@ -202,7 +202,12 @@ fn unlowered_maps_are_errors_not_crashes() {
     let mut diags = Diagnostics::new();
     let program = gm_types::check(&ast.expect("parses"), &mut diags).expect("checks");
     let e = gm_codegen::compile(&program).err().expect("an error");
-    assert!(e.0.contains("walk"), "{}", e.0);
+    assert!(e.message.contains("walk"), "{}", e.message);
+    // A bug in gm, placed at the statement being translated.
+    assert!(e.internal);
+    assert_eq!(e.place.func.as_deref(), Some("main"));
+    let at = e.place.span.expect("a position").lo as usize;
+    assert!(text[at..].starts_with("m := map"), "{}", &text[at..]);
 }
 
 #[test]

@@ -6,6 +6,8 @@
 //! in the default rich form — is followed by the source line and a caret drawn
 //! by codespan-reporting.
 
+pub mod ice;
+
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Chars, Config, DisplayStyle};

@@ -7,7 +7,7 @@ use std::path::Path;
 pub mod explore;
 pub mod trace;
 
-use gm_diag::{Diagnostic, Diagnostics, SourceFile, Span, Style};
+use gm_diag::{Diagnostic, Diagnostics, SourceFile, Span, Style, ice};
 use gm_ir::Program;
 use gm_syntax::ast;
 
@@ -31,15 +31,34 @@ pub enum Stage {
 pub use gm_codegen::RunOptions;
 pub use gm_walk::dump::map_calls;
 
-/// Compilation failed: the rendered diagnostics.
+/// Compilation failed: the rendered report and the exit status it calls
+/// for (1 for diagnostics, [`ice::EXIT_STATUS`] for a bug in gm).
 #[derive(Debug)]
-pub struct Failed(pub String);
+pub struct Failed {
+    pub text: String,
+    pub status: u8,
+}
+
+impl Failed {
+    /// Diagnostics (or an unreadable file): the program is at fault.
+    pub fn new(text: String) -> Failed {
+        Failed { text, status: 1 }
+    }
+
+    /// An internal compiler error.
+    pub fn internal(text: String) -> Failed {
+        Failed {
+            text,
+            status: ice::EXIT_STATUS,
+        }
+    }
+}
 
 /// Reads a source file. Bytes that are not UTF-8 are an error at their
 /// position (the text is kept, lossily, so the error can be shown).
 pub fn load(path: &Path) -> Result<SourceFile, Failed> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Failed(format!("gm: {name}: {e}\n")))?;
+    let bytes = std::fs::read(path).map_err(|e| Failed::new(format!("gm: {name}: {e}\n")))?;
     load_bytes(&name, bytes)
 }
 
@@ -52,7 +71,7 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<SourceFile, Failed> {
             let file = SourceFile::new(name, text);
             let mut diags = Diagnostics::new();
             diags.error(Span::new(at, at + 1), "invalid UTF-8 encoding");
-            Err(Failed(gm_diag::render(&file, &diags, Style::Rich)))
+            Err(Failed::new(gm_diag::render(&file, &diags, Style::Rich)))
         }
     }
 }
@@ -63,10 +82,11 @@ fn fail(file: &SourceFile, diags: Vec<Diagnostic>, style: Style) -> Failed {
         sink.push(d);
     }
     sink.sort();
-    Failed(gm_diag::render(file, &sink, style))
+    Failed::new(gm_diag::render(file, &sink, style))
 }
 
 pub fn parse(file: &SourceFile, style: Style) -> Result<ast::File, Failed> {
+    ice::set_file(file);
     let (ast, diags) = gm_syntax::parse(&file.text);
     match ast {
         Some(ast) if diags.is_empty() => Ok(ast),
@@ -84,8 +104,8 @@ pub fn check(file: &SourceFile, style: Style) -> Result<Program, Failed> {
             let list: Vec<Diagnostic> = diags.iter().cloned().collect();
             let overflowed = diags.overflowed();
             let mut out = fail(file, list, style);
-            if overflowed && !out.0.ends_with("too many errors\n") {
-                out.0.push_str("too many errors\n");
+            if overflowed && !out.text.ends_with("too many errors\n") {
+                out.text.push_str("too many errors\n");
             }
             Err(out)
         }
@@ -107,7 +127,11 @@ pub fn run(file: &SourceFile, style: Style, opts: &RunOptions) -> Result<i32, Fa
 }
 
 pub(crate) fn codegen_failed(file: &SourceFile, e: gm_codegen::CodegenError) -> Failed {
-    Failed(format!("gm: {}: {}\n", file.name, e.0))
+    if e.internal {
+        Failed::internal(ice::render(&e.message, &e.place))
+    } else {
+        Failed::new(format!("gm: {}: {}\n", file.name, e.message))
+    }
 }
 
 /// The text of one stage's dump.
@@ -146,5 +170,33 @@ pub fn dump(file: &SourceFile, stage: Stage, style: Style) -> Result<String, Fai
             let program = lower(file, style)?;
             gm_codegen::dump_asm(&program).map_err(|e| codegen_failed(file, e))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codegen_bugs_are_internal_errors_with_their_place() {
+        let file = SourceFile::new(
+            "bug.gm",
+            "package main\n\nfunc main() {\n\tm := map[int]int{}\n\tm[1] = 2\n}\n",
+        );
+        // Skipping walk leaves map operations codegen cannot translate.
+        let program = check(&file, Style::Short).expect("checks");
+        let e = gm_codegen::compile(&program).err().expect("fails");
+        let failed = codegen_failed(&file, e);
+        assert_eq!(failed.status, ice::EXIT_STATUS);
+        let mut lines = failed.text.lines();
+        assert!(
+            lines
+                .next()
+                .is_some_and(|l| l.starts_with("gm: internal compiler error: ")),
+            "{}",
+            failed.text
+        );
+        assert_eq!(lines.next(), Some("  in function main, at bug.gm:4:2"));
+        assert!(failed.text.contains("Please report it"));
     }
 }

@@ -20,6 +20,7 @@ pub fn order_program(program: &mut Program) {
     for id in ids {
         let mut func = std::mem::replace(&mut program.funcs[id], gm_ir::Func::new("", Span::DUMMY));
         let body = std::mem::take(&mut func.body);
+        gm_diag::ice::enter(&func.name, func.span);
         let mut ctx = Ctx {
             types: &mut program.types,
             globals: &mut program.globals,
@@ -42,6 +43,7 @@ pub(crate) fn block(ctx: &mut Ctx, stmts: Vec<Stmt>) -> Vec<Stmt> {
         out: Vec::new(),
     };
     for s in stmts {
+        gm_diag::ice::at(s.span);
         o.stmt(s);
     }
     o.out

@@ -18,6 +18,7 @@ pub fn walk_program(program: &mut Program) -> Reasons {
     for id in ids {
         let mut func = std::mem::replace(&mut program.funcs[id], gm_ir::Func::new("", Span::DUMMY));
         let body = std::mem::take(&mut func.body);
+        gm_diag::ice::enter(&func.name, func.span);
         let mut ctx = Ctx {
             types: &mut program.types,
             globals: &mut program.globals,
@@ -52,6 +53,7 @@ impl Walk<'_, '_> {
     pub fn block(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
         let mut out = Vec::new();
         for s in stmts {
+            gm_diag::ice::at(s.span);
             self.stmt(s, &mut out);
         }
         out

@@ -136,7 +136,7 @@ pub fn run(cli: Cli) -> ExitCode {
             func,
         } => {
             if func.is_some() && matches!(stage, DumpStage::Ast) {
-                return fail(&gm_driver::Failed(
+                return fail(&gm_driver::Failed::new(
                     "gm: --func does not apply to the ast dump\n".to_string(),
                 ));
             }
@@ -154,7 +154,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 .and_then(|text| match &func {
                     None => Ok(text),
                     Some(name) => crate::select::function_section(&text, name).ok_or_else(|| {
-                        gm_driver::Failed(format!(
+                        gm_driver::Failed::new(format!(
                             "gm: {}: no function named {name}\n",
                             file.display()
                         ))
@@ -212,6 +212,6 @@ pub fn run(cli: Cli) -> ExitCode {
 
 pub fn fail(e: &gm_driver::Failed) -> ExitCode {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(e.0.as_bytes());
-    ExitCode::from(1)
+    let _ = err.write_all(e.text.as_bytes());
+    ExitCode::from(e.status)
 }

@@ -27,7 +27,7 @@ pub fn run(
     if let Some(seed) = seed {
         match run_program(file, seed) {
             Ok(r) => page.run = Some(r),
-            Err(e) => return crate::cli::fail(&gm_driver::Failed(format!("gm: {e}\n"))),
+            Err(e) => return crate::cli::fail(&gm_driver::Failed::new(format!("gm: {e}\n"))),
         }
     }
     if json {
@@ -42,7 +42,7 @@ pub fn run(
     });
     if let Err(e) = std::fs::write(&out, explore::html::to_html(&page)) {
         let msg = format!("gm: {}: {e}\n", out.display());
-        return crate::cli::fail(&gm_driver::Failed(msg));
+        return crate::cli::fail(&gm_driver::Failed::new(msg));
     }
     println!("{}", out.display());
     ExitCode::SUCCESS

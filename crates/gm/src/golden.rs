@@ -142,7 +142,7 @@ fn recipe(first_line: &str) -> Option<Recipe> {
 fn run_file(path: &Path, bless: bool, go: Option<&Go>) -> Outcome {
     let src = match gm_driver::load(path) {
         Ok(s) => s,
-        Err(e) => return Outcome::Fail(e.0),
+        Err(e) => return Outcome::Fail(e.text),
     };
     let first = src.text.lines().next().unwrap_or("");
     let Some(recipe) = recipe(first) else {
@@ -156,7 +156,7 @@ fn run_file(path: &Path, bless: bool, go: Option<&Go>) -> Outcome {
             let typed = path.with_extension("typed");
             let own = match gm_driver::dump(&src, Stage::Typed, Style::Short) {
                 Ok(text) => compare_golden(&typed, &text, bless_own(&typed)),
-                Err(e) => Outcome::Fail(format!("expected the program to type-check:\n{}", e.0)),
+                Err(e) => Outcome::Fail(format!("expected the program to type-check:\n{}", e.text)),
             };
             vec![go_check.unwrap_or(Outcome::Pass), own]
         }
@@ -172,7 +172,7 @@ fn run_file(path: &Path, bless: bool, go: Option<&Go>) -> Outcome {
             }
             Err(e) => vec![Outcome::Fail(format!(
                 "expected the program to compile:\n{}",
-                e.0
+                e.text
             ))],
         },
         Recipe::Run => {
@@ -446,7 +446,7 @@ fn error_check(src: &gm_diag::SourceFile, path: &Path, go: Option<&Go>) -> Outco
     };
     let reported = match gm_driver::check(src, Style::Short) {
         Ok(_) => String::new(),
-        Err(e) => e.0,
+        Err(e) => e.text,
     };
     // Reported errors by line: `name:line:col: message`.
     let mut actual: BTreeMap<u32, Vec<String>> = BTreeMap::new();

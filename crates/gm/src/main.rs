@@ -15,9 +15,22 @@ use clap::Parser;
 const STACK_SIZE: usize = 256 << 20;
 
 fn main() -> ExitCode {
+    // A Rust panic is a broken invariant of gm: report it as one, with the
+    // function the passes were working on.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("gm: internal compiler error: {info}");
-        std::process::exit(101);
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        let place = gm_diag::ice::current();
+        eprint!("{}", gm_diag::ice::render(&format!("{what}{at}"), &place));
+        std::process::exit(i32::from(gm_diag::ice::EXIT_STATUS));
     }));
     let args = cli::Cli::parse();
     let worker = std::thread::Builder::new()
@@ -25,6 +38,6 @@ fn main() -> ExitCode {
         .spawn(move || cli::run(args));
     match worker.map(|w| w.join()) {
         Ok(Ok(code)) => code,
-        _ => ExitCode::from(101),
+        _ => ExitCode::from(gm_diag::ice::EXIT_STATUS),
     }
 }

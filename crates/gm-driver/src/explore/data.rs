@@ -69,7 +69,7 @@ pub fn data(file: &SourceFile, style: Style, func: Option<&str>) -> Result<Page,
     let ordered = gm_walk::dump::dump_traced(&program);
     let why = gm_walk::walk_explained(&mut program);
     let walked = gm_walk::dump::dump_traced(&program);
-    let fail = |e: gm_codegen::CodegenError| Failed(format!("gm: {}: {}\n", file.name, e.0));
+    let fail = |e: gm_codegen::CodegenError| crate::codegen_failed(file, e);
     let clif = gm_codegen::dump_traced(&program, gm_codegen::Dump::Clif).map_err(fail)?;
     let asm = gm_codegen::dump_traced(&program, gm_codegen::Dump::Asm).map_err(fail)?;
 
@@ -161,7 +161,9 @@ pub fn data(file: &SourceFile, style: Style, func: Option<&str>) -> Result<Page,
             functions
                 .iter()
                 .position(|f| f.name == name)
-                .ok_or_else(|| Failed(format!("gm: {}: no function named {name}\n", file.name)))?,
+                .ok_or_else(|| {
+                    Failed::new(format!("gm: {}: no function named {name}\n", file.name))
+                })?,
         ),
         None => None,
     };

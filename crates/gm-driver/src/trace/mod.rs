@@ -74,7 +74,7 @@ pub fn run(
     gm_runtime::set_panic_hook(on_panic);
     rec::start(max);
     let status = gm_codegen::run_compiled(compiled, opts).map_err(|e| codegen_failed(file, e))?;
-    write_pending().map_err(Failed)?;
+    write_pending().map_err(Failed::new)?;
     Ok(status)
 }
 
