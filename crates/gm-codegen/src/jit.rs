@@ -19,7 +19,7 @@ use gm_ir::{Func, FuncId, Program, TypeId};
 
 use crate::func::{FnCx, PTR, R, err};
 use crate::layout::Layouts;
-use crate::{CodegenError, inline, maps, symbols};
+use crate::{CodegenError, disasm, inline, maps, symbols};
 
 /// What to keep while compiling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,7 +55,8 @@ pub struct Codegen<'p> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodeLine {
     pub text: String,
-    /// The source byte offset of the instruction (CLIF srcloc).
+    /// The source byte offset of the instruction (its CLIF srcloc, or the
+    /// srcloc range of the machine code it lies in).
     pub loc: Option<u32>,
     /// The runtime call the line makes: its name and the span of the call.
     pub call: Option<(String, gm_diag::Span)>,
@@ -322,8 +323,6 @@ impl<'p> Codegen<'p> {
         } else if dump == Dump::Clif {
             let _ = writeln!(text, "; {name}\n{}", ctx.func.display());
         }
-        // Clearing the context also clears this flag.
-        ctx.set_disasm(dump == Dump::Asm);
         if let Err(e) = self.module.define_function(fid, ctx) {
             let msg = match e {
                 cranelift_module::ModuleError::Compilation(ce) => {
@@ -334,17 +333,11 @@ impl<'p> Codegen<'p> {
             self.module.clear_context(ctx);
             return err(format!("{name}: code generation failed: {msg}"));
         }
-        if dump == Dump::Asm {
-            let asm = ctx
-                .compiled_code()
-                .and_then(|c| c.vcode.clone())
-                .unwrap_or_default();
-            let asm = format!("; {name}\n{asm}\n");
-            if self.trace {
-                text.push_str(&self.trace_asm(&asm));
-            } else {
-                text.push_str(&asm);
-            }
+        if dump == Dump::Asm
+            && let Some(code) = ctx.compiled_code()
+        {
+            let (insns, data) = disasm::function(code, &ctx.func, self.module.declarations());
+            self.asm(name, &insns, data, text);
         }
         self.module.clear_context(ctx);
         Ok(())
@@ -375,39 +368,40 @@ impl<'p> Codegen<'p> {
         }
     }
 
-    /// Drops the disassembly's debug-tag comments, giving each call line
-    /// the site its tag names; returns the text without them.
-    fn trace_asm(&mut self, asm: &str) -> String {
-        let mut out = String::new();
-        for line in asm.lines() {
-            if let Some(tags) = line.trim_start().strip_prefix("; ^-- debug @") {
-                let site = self.site(tags);
-                // A call may take several instructions, each tagged: the
-                // last is the call itself.
-                let n = self.lines.len();
-                for earlier in &mut self.lines[n.saturating_sub(6)..n.saturating_sub(1)] {
-                    if earlier.call == site {
-                        earlier.call = None;
-                    }
-                }
-                if let Some(last) = self.lines.last_mut() {
-                    last.loc = site
-                        .as_ref()
-                        .filter(|(_, span)| *span != gm_diag::Span::DUMMY)
-                        .map(|(_, span)| span.lo);
-                    last.call = site;
-                }
-                continue;
-            }
-            out.push_str(line);
-            out.push('\n');
-            self.lines.push(CodeLine {
-                text: line.to_string(),
-                loc: None,
-                call: None,
-            });
+    /// Appends a function's disassembly to `text` (and its lines, when
+    /// tracing): each instruction at its offset, with its srcloc and, on a
+    /// runtime call, the site its debug tag numbers.
+    fn asm(
+        &mut self,
+        name: &str,
+        insns: &[disasm::Insn],
+        data: Option<(u32, u32)>,
+        text: &mut String,
+    ) {
+        let mut lines = vec![(format!("; {name}"), None, None)];
+        for i in insns {
+            let site = i.tag.and_then(|n| self.sites.get(n as usize).cloned());
+            lines.push((i.line(), i.loc, site));
         }
-        out
+        if let Some((offset, size)) = data {
+            lines.push((
+                format!("  {offset:#06x}  ; {size} bytes of constants"),
+                None,
+                None,
+            ));
+        }
+        lines.push((String::new(), None, None));
+        for (line, loc, call) in lines {
+            text.push_str(&line);
+            text.push('\n');
+            if self.trace {
+                self.lines.push(CodeLine {
+                    text: line,
+                    loc,
+                    call,
+                });
+            }
+        }
     }
 
     /// The call site of the innermost (last) numbered tag in `tags`.

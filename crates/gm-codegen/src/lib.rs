@@ -6,7 +6,8 @@
 //! - [`func`]: one function's translation context and its helpers;
 //! - [`expr`], [`ops`], [`builtins`], [`stmt`]: the IR node by node;
 //! - [`inline`]: inlining of small functions into their callers;
-//! - [`maps`]: map type descriptors; [`symbols`]: runtime entry points.
+//! - [`maps`]: map type descriptors; [`symbols`]: runtime entry points;
+//! - [`disasm`]: the machine code as text, each instruction with its source.
 //!
 //! # Calling convention between gm functions
 //!
@@ -17,6 +18,7 @@
 //! type is written through an out-pointer the caller passes first.
 
 mod builtins;
+mod disasm;
 mod expr;
 mod func;
 mod inline;
@@ -160,7 +162,7 @@ pub fn dump_traced(program: &Program, dump: Dump) -> Result<Vec<CodeLine>, Codeg
     Ok(cg.compile(dump)?.lines)
 }
 
-/// Disassembly of every function (Cranelift's VCode listing).
+/// Disassembly of every function: each instruction at its offset.
 pub fn dump_asm(program: &Program) -> Result<String, CodegenError> {
     Ok(Codegen::new(program)?.compile(Dump::Asm)?.text)
 }

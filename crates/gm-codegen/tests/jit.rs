@@ -221,3 +221,40 @@ fn dumps_name_every_function() {
     let asm = gm_codegen::dump_asm(&program).expect("compiles");
     assert!(asm.contains("; helper\n") && asm.contains("ret"), "{asm}");
 }
+
+#[test]
+fn machine_code_links_to_the_statement_it_comes_from() {
+    let src = "func set(m map[int]int, k int, v int) {\n\tm[k] = v\n}";
+    let text = format!("package main\n\n{src}\n\nfunc main() {{}}\n");
+    let line_of = |lo: u32| 1 + text[..lo as usize].matches('\n').count();
+    let assign = text.find("m[k] = v").expect("the statement") as u32;
+    let lines = gm_codegen::dump_traced(&lower(src), gm_codegen::Dump::Asm).expect("compiles");
+    let set: Vec<_> = lines
+        .iter()
+        .skip_while(|l| l.text != "; set")
+        .skip(1)
+        .take_while(|l| !l.text.is_empty())
+        .collect();
+    let shown = || format!("{set:#?}");
+    assert_eq!(set[0].text, "  0x0000  push rbp", "{}", shown());
+    assert_eq!(set[0].loc, None, "the prologue has no source: {}", shown());
+    let call = set
+        .iter()
+        .find(|l| l.call.is_some())
+        .expect("a runtime call");
+    let (name, span) = call.call.as_ref().expect("a call");
+    assert_eq!(name, "mapassign_fast64");
+    assert_eq!(line_of(span.lo), line_of(assign));
+    assert!(call.text.contains("call"), "{}", call.text);
+    let linked: Vec<_> = set.iter().filter_map(|l| l.loc).collect();
+    assert!(
+        linked.len() > 2,
+        "more than the call is linked: {}",
+        shown()
+    );
+    assert!(
+        linked.iter().all(|&lo| line_of(lo) == line_of(assign)),
+        "{}",
+        shown()
+    );
+}

@@ -2,8 +2,9 @@
 //!
 //! [`data`] compiles a file once per stage and keeps, for each line of each
 //! dump, the source line it comes from (spans carried by the typed, order
-//! and walk dumps, Cranelift srclocs, and a debug tag on each runtime call
-//! that survives into the disassembly) and, for map runtime calls, why walk
+//! and walk dumps, Cranelift srclocs in the CLIF and, by code offset, in
+//! the machine code, and a debug tag on each runtime call) and, for map
+//! runtime calls, why walk
 //! chose them (recorded by walk itself). [`json`] writes that data;
 //! [`html`] wraps it into a self-contained page.
 
