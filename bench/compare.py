@@ -1,26 +1,32 @@
 #!/usr/bin/env python3
-"""Time the bench/*.gm programs under Go 1.23 and under `gm run`.
+"""Time the bench/*.gm programs under `gm run`, Go 1.23 and (optionally) Go 1.26.
 
-Each program is built once with Go (when Go 1.23 is installed) and the
-binary is timed; gm is timed as `gm run FILE`, so its time includes parsing,
-lowering and JIT compilation. Every program runs --reps times per
-implementation and the minimum wall-clock time is kept. Both must print the
+Each program is built once with each Go and the binaries are timed; gm is
+timed as `gm run FILE`, so its time includes parsing, lowering and JIT
+compilation. The runs are interleaved: each of --rounds rounds runs every
+program once under every system, the systems in an order rotated from round
+to round and program to program, so a slow spell of the machine falls on all
+of them alike. For each program the table gives each system's minimum
+wall-clock time, the median over the rounds of the per-round ratios gm/Go
+(same round, back to back), and each system's peak resident set (the largest
+over the rounds, as /usr/bin/time -v reports it). All systems must print the
 same output (Go prints on stderr, gm on stdout).
 
-    python3 bench/compare.py [--reps N] [FILES...]
+    python3 bench/compare.py [--rounds N] [FILES...]
 
-Prints a table (program, go s, gm s, gm/go, and each side's peak resident
-set in MB, the largest over the repetitions, as wait4 reports it) and the
-geometric mean of the time ratios. `empty.gm` is the baseline: the last line
-names the programs whose peak RSS above gm's empty program exceeds Go's
-above Go's own. Without a gm binary only Go is timed; without Go only gm is
-timed.
-Exits non-zero when a program fails or the outputs differ.
+Go 1.23 is found as for the oracle scripts (`GM_GO`, `go` on `PATH`, or
+/opt/go123/go/bin/go); Go 1.26 only when `GM_GO126` names its `go` binary.
+The geometric means of the median ratios follow the table, and the programs
+whose peak RSS above the empty program's is larger for gm than for Go 1.23.
+Without a gm binary only Go is timed. Exits non-zero when a program fails or
+the outputs differ.
 """
 
 import argparse
 import math
 import os
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +38,7 @@ sys.path.insert(0, str(HERE.parent / "scripts" / "oracle"))
 import common  # noqa: E402
 
 TIMEOUT = 300
+PEAK = re.compile(rb"Maximum resident set size \(kbytes\): (\d+)")
 
 
 def run_once(cmd):
@@ -41,9 +48,9 @@ def run_once(cmd):
     process would report Python's own resident set as its starting peak.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile("r") as rss:
+            tempfile.NamedTemporaryFile("rb") as rss:
         start = time.perf_counter()
-        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name] + cmd, stdout=out, stderr=err)
+        proc = subprocess.Popen(["/usr/bin/time", "-v", "-o", rss.name] + cmd, stdout=out, stderr=err)
         try:
             code = proc.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -53,103 +60,163 @@ def run_once(cmd):
         elapsed = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        text = rss.read().strip().splitlines()
-        peak = int(text[-1]) if text and text[-1].isdigit() else None
+        found = PEAK.search(rss.read())
+        peak = int(found.group(1)) if found else None
         return elapsed, code, out.read(), err.read(), peak
 
 
-def timed(cmd, reps, stream):
-    """Run CMD REPS times; (min seconds, max peak RSS KiB, output of STREAM, error or None)."""
-    best, peak, out = None, 0, None
-    for _ in range(reps):
-        elapsed, code, stdout, stderr, rss = run_once(cmd)
+class System:
+    """One way of running the programs: its name, command and output stream."""
+
+    def __init__(self, name, stream):
+        self.name = name
+        self.stream = stream
+        self.cmds = {}  # program -> argv
+
+
+class Result:
+    """One program under one system, over the rounds."""
+
+    def __init__(self):
+        self.times = []
+        self.peak = 0
+        self.out = None
+        self.error = None
+
+    def add(self, elapsed, code, text, stderr, peak):
+        if self.error:
+            return
         if code != 0:
-            err = stderr.decode("utf-8", "replace").strip().splitlines()
-            return None, None, None, f"exit status {code}: " + (err[0] if err else "")
-        text = (stderr if stream == "stderr" else stdout).decode("utf-8", "replace")
-        if out is not None and text != out:
-            return None, None, None, "output differs between repetitions"
-        out = text
-        best = elapsed if best is None else min(best, elapsed)
-        peak = max(peak, rss or 0)
-    return best, peak, out, None
+            lines = stderr.decode("utf-8", "replace").strip().splitlines()
+            self.error = f"exit status {code}: " + (lines[0] if lines else "")
+        elif self.out is not None and text != self.out:
+            self.error = "output differs between rounds"
+        else:
+            self.out = text
+            self.times.append(elapsed)
+            self.peak = max(self.peak, peak or 0)
+
+
+def build_go(label, go, path, tmp, notes):
+    work = Path(tmp) / label / path.stem
+    work.mkdir(parents=True)
+    exe = work / "prog"
+    built = common.go_build(go, common.as_go_file(path, work), exe)
+    if built.returncode != 0:
+        notes.append(f"{label} build failed: " + built.stderr.strip().splitlines()[-1])
+        return None
+    return [str(exe)]
+
+
+def go_version_ok(go, prefix):
+    out = subprocess.run([go, "version"], capture_output=True, text=True, env=common.go_env())
+    return out.returncode == 0 and f" go{prefix}" in out.stdout
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*", type=Path, help="programs (default: bench/*.gm)")
-    ap.add_argument("--reps", type=int, default=3, help="repetitions per program (default 3)")
+    ap.add_argument("--rounds", "--reps", type=int, default=5, help="interleaved rounds (default 5)")
     args = ap.parse_args()
     files = [p.resolve() for p in args.files] or sorted(HERE.glob("*.gm"))
 
     go = common.find_go()
+    go126 = os.environ.get("GM_GO126")
+    if go126 and not (os.path.exists(go126) and go_version_ok(go126, "1.26")):
+        print(f"GM_GO126={go126} is not a Go 1.26: not timing Go 1.26")
+        go126 = None
     gm = common.find_gm()
     if gm is not None and not os.path.exists(gm):
         gm = None
     if go is None:
-        print("Go 1.23 not found: timing gm only")
+        print("Go 1.23 not found: not timing Go 1.23")
     if gm is None:
         print("gm not found (build it with `cargo build --release` or set GM=PATH): timing Go only")
-    if go is None and gm is None:
+
+    systems = []
+    if gm is not None:
+        systems.append(System("gm", "stdout"))
+    if go is not None:
+        systems.append(System("go1.23", "stderr"))
+    if go126 is not None:
+        systems.append(System("go1.26", "stderr"))
+    if not systems:
         sys.exit(1)
 
-    rows, ratios, failures = [], [], 0
+    notes = {path.stem: [] for path in files}
+    results = {(path.stem, s.name): Result() for path in files for s in systems}
     with tempfile.TemporaryDirectory(prefix="gm-bench-") as tmp:
         for path in files:
-            name = path.stem
-            go_t = gm_t = go_rss = gm_rss = None
-            go_out = gm_out = None
-            notes = []
-            if go is not None:
-                work = Path(tmp) / name
-                work.mkdir()
-                exe = work / "prog"
-                built = common.go_build(go, common.as_go_file(path, work), exe)
-                if built.returncode != 0:
-                    notes.append("go build failed: " + built.stderr.strip().splitlines()[-1])
+            for s in systems:
+                if s.name == "gm":
+                    s.cmds[path.stem] = [gm, "run", str(path)]
                 else:
-                    go_t, go_rss, go_out, err = timed([str(exe)], args.reps, "stderr")
-                    if err:
-                        notes.append("go: " + err)
-            if gm is not None:
-                gm_t, gm_rss, gm_out, err = timed([gm, "run", str(path)], args.reps, "stdout")
-                if err:
-                    notes.append("gm: " + err)
-            if go_out is not None and gm_out is not None and go_out != gm_out:
-                notes.append("OUTPUT DIFFERS: go %r, gm %r" % (go_out.strip()[:60], gm_out.strip()[:60]))
-            ratio = None
-            if go_t and gm_t and not notes:
-                ratio = gm_t / go_t
-                ratios.append(ratio)
-            if notes:
-                failures += 1
-            rows.append((name, go_t, gm_t, ratio, go_rss, gm_rss, notes))
+                    cmd = build_go(s.name, go if s.name == "go1.23" else go126, path, tmp, notes[path.stem])
+                    if cmd:
+                        s.cmds[path.stem] = cmd
+        for rnd in range(args.rounds):
+            for i, path in enumerate(files):
+                shift = (rnd + i) % len(systems)
+                for s in systems[shift:] + systems[:shift]:
+                    if path.stem in s.cmds:
+                        elapsed, code, out, err, peak = run_once(s.cmds[path.stem])
+                        text = (err if s.stream == "stderr" else out).decode("utf-8", "replace")
+                        results[(path.stem, s.name)].add(elapsed, code, text, err, peak)
 
     def fmt(v, spec):
         return format(v, spec) if v is not None else "-"
 
-    def mb(kib):
-        return kib / 1024 if kib is not None else None
+    names = [s.name for s in systems]
+    ratio_cols = [g for g in ("go1.23", "go1.26") if "gm" in names and g in names]
+    rows, geo, failures = [], {g: [] for g in ratio_cols}, 0
+    for path in files:
+        name = path.stem
+        res = {s: results[(name, s)] for s in names}
+        for s, r in res.items():
+            if r.error:
+                notes[name].append(f"{s}: {r.error}")
+        outs = {s: r.out for s, r in res.items() if r.out is not None and not r.error}
+        if len(set(outs.values())) > 1:
+            notes[name].append("OUTPUT DIFFERS: " + ", ".join(f"{s} {o.strip()[:40]!r}" for s, o in outs.items()))
+        ratios = {}
+        if not notes[name]:
+            for g in ratio_cols:
+                pairs = [a / b for a, b in zip(res["gm"].times, res[g].times)]
+                if pairs:
+                    ratios[g] = statistics.median(pairs)
+                    geo[g].append(ratios[g])
+        else:
+            failures += 1
+        rows.append((name, res, ratios))
 
-    base = {r[0]: r for r in rows}.get("empty")
     width = max([len("program")] + [len(r[0]) for r in rows])
-    print(f"{'program':<{width}}  {'go s':>8}  {'gm s':>8}  {'gm/go':>7}  {'go MB':>7}  {'gm MB':>7}")
+    head = f"{'program':<{width}}"
+    head += "".join(f"  {s + ' s':>9}" for s in names)
+    head += "".join(f"  {'gm/' + g[2:]:>8}" for g in ratio_cols)
+    head += "".join(f"  {s + ' MB':>10}" for s in names)
+    print(f"{args.rounds} interleaved rounds; times are minima, ratios medians of per-round ratios, MB peak RSS")
+    print(head)
+    base = {r[0]: r for r in rows}.get("empty")
     over = []
-    for name, go_t, gm_t, ratio, go_rss, gm_rss, notes in rows:
-        print(
-            f"{name:<{width}}  {fmt(go_t, '8.3f'):>8}  {fmt(gm_t, '8.3f'):>8}  {fmt(ratio, '7.2f'):>7}"
-            f"  {fmt(mb(go_rss), '7.1f'):>7}  {fmt(mb(gm_rss), '7.1f'):>7}"
-        )
-        for note in notes:
+    for name, res, ratios in rows:
+        line = f"{name:<{width}}"
+        line += "".join(f"  {fmt(min(res[s].times) if res[s].times else None, '9.3f'):>9}" for s in names)
+        line += "".join(f"  {fmt(ratios.get(g), '8.2f'):>8}" for g in ratio_cols)
+        line += "".join(f"  {fmt(res[s].peak / 1024 if res[s].peak else None, '10.1f'):>10}" for s in names)
+        print(line)
+        for note in notes[name]:
             print(f"{'':<{width}}  ! {note}")
-        if base and name != "empty" and None not in (go_rss, gm_rss, base[4], base[5]):
-            if gm_rss - base[5] > go_rss - base[4]:
-                over.append(name)
-    if ratios:
-        geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-        print(f"geometric mean of gm/go over {len(ratios)} programs: {geo:.2f}")
-    if base:
-        print("peak RSS above the empty program's, gm above Go: " + (", ".join(over) or "none"))
+        if base and name != "empty" and "gm" in names and "go1.23" in names:
+            b = base[1]
+            if res["gm"].peak and res["go1.23"].peak and b["gm"].peak and b["go1.23"].peak:
+                if res["gm"].peak - b["gm"].peak > res["go1.23"].peak - b["go1.23"].peak:
+                    over.append(name)
+    for g in ratio_cols:
+        if geo[g]:
+            mean = math.exp(sum(math.log(r) for r in geo[g]) / len(geo[g]))
+            print(f"geometric mean of gm/{g[2:]} over {len(geo[g])} programs: {mean:.2f}")
+    if base and "gm" in names and "go1.23" in names:
+        print("peak RSS above the empty program's, gm above Go 1.23: " + (", ".join(over) or "none"))
     sys.exit(1 if failures else 0)
 
 

@@ -1,8 +1,11 @@
 //! Map benchmarks: gm's runtime, called through the same extern "C" entry
-//! points the JIT uses, beside `std::collections::HashMap` (default hasher)
-//! on the same keys in the same run.
+//! points the JIT uses, beside `std::collections::HashMap` on the same keys
+//! in the same run, with the hasher gm's maps use (foldhash's fast one), so
+//! the two differ only in their tables.
 //!
-//! Names: `<workload>/key=<u64|string>/<gm|std>/len=<entries>`.
+//! Names: `<workload>/key=<u64|string>/<gm|std>/len=<entries>`; workloads:
+//! `insert` (from empty, growth included), `lookup_hit`, `lookup_miss`,
+//! `delete` (every key), `delete_churn` (delete one, insert one), `iterate`.
 //! Run: `cargo bench -p gm-runtime --bench map` (add a filter such as
 //! `lookup_hit` to run a subset).
 
@@ -14,6 +17,7 @@ use std::sync::OnceLock;
 
 use divan::counter::ItemsCount;
 use divan::{Bencher, Divan};
+use foldhash::fast::RandomState;
 use gm_runtime::alloc::Root;
 use gm_runtime::{Hiter, Hmap, KeyType, MapType, abi};
 
@@ -158,8 +162,11 @@ fn gm_build<K: Key>(n: usize) -> GmMap {
     GmMap(Root::new(h.cast()))
 }
 
-fn std_build<K: Key + std::hash::Hash + Eq>(n: usize) -> HashMap<K, u64> {
-    let mut m = HashMap::new();
+/// `std`'s map with gm's hasher.
+type StdMap<K> = HashMap<K, u64, RandomState>;
+
+fn std_build<K: Key + std::hash::Hash + Eq>(n: usize) -> StdMap<K> {
+    let mut m = StdMap::default();
     for (i, &k) in K::keys()[..n].iter().enumerate() {
         m.insert(k, i as u64);
     }
@@ -252,6 +259,35 @@ fn std_churn<K: Key + std::hash::Hash + Eq>(b: Bencher, len: Len) {
     });
 }
 
+/// Deletes every key of an `n`-entry map, in a pseudo-random order (the
+/// map is built outside the timing).
+fn gm_delete_all<K: Key>(b: Bencher, len: Len) {
+    let ord = order(len.0);
+    let keys = K::keys();
+    b.counter(ItemsCount::new(len.0))
+        .with_inputs(|| gm_build::<K>(len.0))
+        .bench_local_values(|m| {
+            for &i in &ord {
+                // SAFETY: a live map.
+                unsafe { K::gm_delete(m.h(), keys[i]) };
+            }
+            m
+        });
+}
+
+fn std_delete_all<K: Key + std::hash::Hash + Eq>(b: Bencher, len: Len) {
+    let ord = order(len.0);
+    let keys = K::keys();
+    b.counter(ItemsCount::new(len.0))
+        .with_inputs(|| std_build::<K>(len.0))
+        .bench_local_values(|mut m| {
+            for &i in &ord {
+                m.remove(&keys[i]);
+            }
+            m
+        });
+}
+
 fn gm_iterate<K: Key>(b: Bencher, len: Len) {
     let m = gm_build::<K>(len.0);
     b.counter(ItemsCount::new(len.0)).bench_local(|| {
@@ -317,5 +353,6 @@ macro_rules! workload {
 workload!(insert, gm_insert, std_insert);
 workload!(lookup_hit, gm_lookup, std_lookup, |_: Len| 0);
 workload!(lookup_miss, gm_lookup, std_lookup, |l: Len| l.0);
+workload!(delete, gm_delete_all, std_delete_all);
 workload!(delete_churn, gm_churn, std_churn);
 workload!(iterate, gm_iterate, std_iterate);

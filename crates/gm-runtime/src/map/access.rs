@@ -4,7 +4,7 @@
 use super::alg::{KeyKind, map_seed};
 use super::hmap::{
     Hmap, bucket_at, elem_at, evacuated, first_slot, has_empty_rest, key_at, match_full, match_top,
-    overflow, tops,
+    overflow, prefetch_bucket, tops,
 };
 use super::maptype::MapType;
 use super::{HASH_WRITING, bucket_mask, tophash, zero_val};
@@ -61,6 +61,7 @@ pub(crate) unsafe fn find<K: KeyKind>(
                 b = oldb;
             }
         }
+        prefetch_bucket(t, b);
         let top = tophash(hash);
         loop {
             let w = tops(b);

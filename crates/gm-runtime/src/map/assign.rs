@@ -7,25 +7,13 @@ use super::alg::{KeyKind, map_seed};
 use super::grow::{grow_work, hash_grow};
 use super::hmap::{
     Hmap, bucket_at, deref_slot, elem_slot, first_slot, has_empty_rest, indirect_key, key_at,
-    key_slot, kslot, make_bucket_array, match_empty, match_top, newoverflow, overflow,
-    set_slot_ptr, set_top, tops,
+    key_slot, kslot, make_bucket_array, match_empty, match_top, newoverflow, overflow, prefetch,
+    prefetch_bucket, set_slot_ptr, set_top, tops,
 };
 use super::maptype::MapType;
 use super::{HASH_WRITING, bucket_mask, over_load_factor, too_many_overflow_buckets, tophash};
 use crate::alloc;
 use crate::panic::{fatal, go_panic, msg};
-
-/// Hints the CPU to start loading `p`'s cache line.
-#[inline(always)]
-fn prefetch(p: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
 
 /// Go: `mapassign`: the elem slot for `key`, inserting a zeroed entry if the
 /// key is new. Panics on a nil map.
@@ -64,6 +52,7 @@ pub unsafe fn mapassign<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) -> *
                 prefetch(bucket_at(t, h.oldbuckets, bucket & h.oldbucketmask()));
                 grow_work::<K>(t, h, bucket);
             }
+            prefetch_bucket(t, b);
             let top = tophash(hash);
             let mut insert: Option<(*mut u8, usize)> = None;
             loop {

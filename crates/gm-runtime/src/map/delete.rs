@@ -7,7 +7,7 @@ use super::alg::{KeyKind, map_seed};
 use super::grow::grow_work;
 use super::hmap::{
     Hmap, bucket_at, elem_slot, first_slot, has_empty_rest, indirect_key, key_at, key_slot, kslot,
-    match_top, overflow, set_slot_ptr, set_top, top, tops,
+    match_top, overflow, prefetch_bucket, set_slot_ptr, set_top, top, tops,
 };
 use super::maptype::MapType;
 use super::{BUCKET_CNT, EMPTY_ONE, EMPTY_REST, HASH_WRITING, bucket_mask, tophash};
@@ -42,6 +42,7 @@ pub unsafe fn mapdelete<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) {
             grow_work::<K>(t, h, bucket);
         }
         let b_orig = bucket_at(t, h.buckets, bucket);
+        prefetch_bucket(t, b_orig);
         let top_byte = tophash(hash);
         let mut b = b_orig;
         'search: loop {

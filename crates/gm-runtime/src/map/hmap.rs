@@ -282,6 +282,43 @@ pub unsafe fn tops(b: *const u8) -> u64 {
     u64::from_le(unsafe { (b as *const u64).read_unaligned() })
 }
 
+/// Hints the CPU to start loading `p`'s cache line.
+#[inline(always)]
+pub fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// How much of a bucket [`prefetch_bucket`] asks for: the tophash word, the
+/// keys and the first elems of the common layouts (8-byte keys and elems:
+/// 144 bytes; string keys with word elems: 208).
+const PREFETCH_SPAN: usize = 256;
+
+/// Starts loading every cache line of bucket `b` past the first (at most
+/// [`PREFETCH_SPAN`] bytes), so that the misses on the matching key and its
+/// elem overlap with the miss on the tophash word instead of following it.
+#[inline(always)]
+pub fn prefetch_bucket(t: &MapType, b: *const u8) {
+    prefetch_lines(b, 64, t.bucket_size.min(PREFETCH_SPAN));
+}
+
+/// Hints the cache lines that hold bytes `from..to` of `p`'s block (the
+/// line holding byte `from` included).
+#[inline(always)]
+pub fn prefetch_lines(p: *const u8, from: usize, to: usize) {
+    let mut line = (p as usize + from) & !63;
+    let end = p as usize + to;
+    while line < end {
+        prefetch(line as *const u8);
+        line += 64;
+    }
+}
+
 /// Go: `bmap.overflow`.
 ///
 /// # Safety

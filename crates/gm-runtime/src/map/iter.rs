@@ -12,7 +12,7 @@ use super::access::mapaccess_k;
 use super::alg::{Slow, hash_key, key_equal, map_seed};
 use super::hmap::{
     Hiter, Hmap, bucket_at, create_overflow, elem_at, evacuated, first_slot, key_at, match_full,
-    match_top, overflow, top, tops,
+    match_top, overflow, prefetch_lines, top, tops,
 };
 use super::maptype::MapType;
 use super::{
@@ -21,6 +21,12 @@ use super::{
 };
 use crate::panic::{fatal, msg};
 use crate::rand;
+
+/// How many buckets ahead of the one being read the walk prefetches.
+const ITER_AHEAD: usize = 4;
+/// How much of each bucket the walk prefetches (the whole of the common
+/// layouts; for huge elems, the start).
+const ITER_SPAN: usize = 512;
 
 /// Go: `runtime.mapiterinit`: starts `it` on `h` and moves to the first
 /// entry; a nil or empty map leaves `it.key` null.
@@ -66,6 +72,7 @@ pub unsafe fn mapiterinit(t: *const MapType, h: *mut Hmap, it: *mut Hiter) {
 ///
 /// # Safety
 /// `it` was started by [`mapiterinit`] and its map is alive.
+#[inline]
 pub unsafe fn mapiternext(it: *mut Hiter) {
     // SAFETY: forwarded.
     let it = unsafe { &mut *it };
@@ -81,31 +88,90 @@ pub unsafe fn mapiternext(it: *mut Hiter) {
     // SAFETY: the descriptor outlives its maps.
     let t = unsafe { &*it.t };
 
-    // Fast path: the next candidate slot of the current bucket holds plain
-    // live data (no grow filtering, no evacuation mark). This is exactly
-    // the first step of the general loop below, minus its bookkeeping.
-    let b = it.bptr;
-    if !b.is_null() && it.check_bucket == NO_CHECK && (it.i as usize) < BUCKET_CNT {
-        // SAFETY: `b` is the iterator's current bucket (see below).
-        unsafe {
-            let w = tops(b);
-            let cand = (match_full(w) & !match_top(w, EVACUATED_EMPTY))
-                .rotate_right(it.offset as u32 * 8)
-                & (u64::MAX << (it.i as usize * 8));
-            if cand != 0 {
-                let i = first_slot(cand);
-                let offi = (i + it.offset as usize) & (BUCKET_CNT - 1);
-                if top(b, offi) >= MIN_TOP_HASH {
-                    it.key = key_at::<Slow>(t, b, offi);
-                    it.elem = elem_at(t, b, offi);
-                    it.i = (i + 1) as u8;
-                    return;
-                }
-            }
-        }
+    // The iterator walks the map's current array and no grow is under way:
+    // no slot it can reach is evacuated and no entry needs filtering, so
+    // every full slot is an entry. This is the general loop of `next_slow`
+    // with all of its grow handling known to be idle.
+    if it.check_bucket == NO_CHECK && it.buckets == h.buckets && !h.growing() {
+        // SAFETY: `it.bptr` is null or a bucket of `it.buckets`' chains,
+        // and so are the buckets reached below; the map (and so the array)
+        // is alive.
+        unsafe { next_plain(it, t) };
+        return;
     }
     // SAFETY: forwarded.
     unsafe { next_slow(it, h, t) }
+}
+
+/// [`mapiternext`] over an array that holds no evacuation marks and needs
+/// no filtering.
+///
+/// # Safety
+/// `it` walks its map's current array, no grow is under way, and
+/// `it.check_bucket` is `NO_CHECK`.
+#[inline(always)]
+unsafe fn next_plain(it: &mut Hiter, t: &MapType) {
+    let mut bucket = it.bucket;
+    let mut b = it.bptr;
+    let mut i = it.i as usize;
+    // SAFETY: (whole loop) as for `next_slow`.
+    unsafe {
+        loop {
+            if b.is_null() {
+                if bucket == it.start_bucket && it.wrapped {
+                    it.key = ptr::null_mut();
+                    it.elem = ptr::null_mut();
+                    return;
+                }
+                b = bucket_at(t, it.buckets, bucket);
+                prefetch_ahead(t, it, bucket, b);
+                bucket += 1;
+                if bucket == bucket_shift(it.b) {
+                    bucket = 0;
+                    it.wrapped = true;
+                }
+                i = 0;
+            }
+            if i < BUCKET_CNT {
+                // Byte `j` of `cand` stands for slot `(j + offset) & 7`.
+                let cand =
+                    match_full(tops(b)).rotate_right(it.offset as u32 * 8) & (u64::MAX << (i * 8));
+                if cand != 0 {
+                    let j = first_slot(cand);
+                    let offi = (j + it.offset as usize) & (BUCKET_CNT - 1);
+                    debug_assert!(top(b, offi) >= MIN_TOP_HASH);
+                    it.key = key_at::<Slow>(t, b, offi);
+                    it.elem = elem_at(t, b, offi);
+                    it.i = (j + 1) as u8;
+                    it.bptr = b;
+                    it.bucket = bucket;
+                    return;
+                }
+            }
+            b = overflow(t, b);
+            i = 0;
+        }
+    }
+}
+
+/// The walk goes up the array in address order and reads every slot: ask
+/// for a bucket a few places ahead, and for `b`'s overflow bucket, while
+/// `b` (bucket number `bucket` of the iterator's array) is read.
+///
+/// # Safety
+/// `b` is a bucket of `it.buckets`.
+#[inline(always)]
+unsafe fn prefetch_ahead(t: &MapType, it: &Hiter, bucket: usize, b: *mut u8) {
+    let span = t.bucket_size.min(ITER_SPAN);
+    let ahead = (bucket + ITER_AHEAD) & bucket_mask(it.b);
+    // SAFETY: `ahead` is masked into the array; `b` is a bucket.
+    unsafe {
+        prefetch_lines(bucket_at(t, it.buckets, ahead), 0, span);
+        let ovf = overflow(t, b);
+        if !ovf.is_null() {
+            prefetch_lines(ovf, 0, span);
+        }
+    }
 }
 
 /// The general step of [`mapiternext`]: moving between buckets, reading
@@ -147,6 +213,7 @@ unsafe fn next_slow(it: &mut Hiter, h: &Hmap, t: &MapType) {
                     b = bucket_at(t, it.buckets, bucket);
                     check_bucket = NO_CHECK;
                 }
+                prefetch_ahead(t, it, bucket, b);
                 bucket += 1;
                 if bucket == bucket_shift(it.b) {
                     bucket = 0;
