@@ -118,18 +118,12 @@ unsafe fn next_plain(it: &mut Hiter, t: &MapType) {
     unsafe {
         loop {
             if b.is_null() {
-                if bucket == it.start_bucket && it.wrapped {
-                    it.key = ptr::null_mut();
-                    it.elem = ptr::null_mut();
+                if walked_all(it, bucket) {
                     return;
                 }
                 b = bucket_at(t, it.buckets, bucket);
                 prefetch_ahead(t, it, bucket, b);
-                bucket += 1;
-                if bucket == bucket_shift(it.b) {
-                    bucket = 0;
-                    it.wrapped = true;
-                }
+                bucket = next_bucket(it, bucket);
                 i = 0;
             }
             if i < BUCKET_CNT {
@@ -151,6 +145,29 @@ unsafe fn next_plain(it: &mut Hiter, t: &MapType) {
             b = overflow(t, b);
             i = 0;
         }
+    }
+}
+
+/// Whether the walk is back at its starting bucket, every bucket read;
+/// then the iterator is left finished (`key` null).
+#[inline(always)]
+fn walked_all(it: &mut Hiter, bucket: usize) -> bool {
+    let done = bucket == it.start_bucket && it.wrapped;
+    if done {
+        it.key = ptr::null_mut();
+        it.elem = ptr::null_mut();
+    }
+    done
+}
+
+/// The bucket number after `bucket`, wrapping to 0 past the array's end.
+#[inline(always)]
+fn next_bucket(it: &mut Hiter, bucket: usize) -> usize {
+    if bucket + 1 == bucket_shift(it.b) {
+        it.wrapped = true;
+        0
+    } else {
+        bucket + 1
     }
 }
 
@@ -192,9 +209,7 @@ unsafe fn next_slow(it: &mut Hiter, h: &Hmap, t: &MapType) {
     unsafe {
         loop {
             if b.is_null() {
-                if bucket == it.start_bucket && it.wrapped {
-                    it.key = ptr::null_mut();
-                    it.elem = ptr::null_mut();
+                if walked_all(it, bucket) {
                     return;
                 }
                 if h.growing() && it.b == h.b {
@@ -214,11 +229,7 @@ unsafe fn next_slow(it: &mut Hiter, h: &Hmap, t: &MapType) {
                     check_bucket = NO_CHECK;
                 }
                 prefetch_ahead(t, it, bucket, b);
-                bucket += 1;
-                if bucket == bucket_shift(it.b) {
-                    bucket = 0;
-                    it.wrapped = true;
-                }
+                bucket = next_bucket(it, bucket);
                 i = 0;
             }
             // Slots worth a look (not empty, not evacuatedEmpty), rotated
