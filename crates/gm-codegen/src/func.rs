@@ -165,7 +165,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
     }
 
     pub fn ty(&mut self, t: TypeId) -> Rc<TyInfo> {
-        self.cg.layouts.get(&self.cg.prog.types, t)
+        self.cg.layouts.get(t)
     }
 
     // ---- function body --------------------------------------------------

@@ -160,7 +160,7 @@ impl<'p> Codegen<'p> {
         let mut cg = Codegen {
             prog,
             module,
-            layouts: Layouts::default(),
+            layouts: Layouts::new(&prog.types),
             call_conv,
             funcs: Vec::new(),
             imports: HashMap::new(),
@@ -173,7 +173,7 @@ impl<'p> Codegen<'p> {
         };
         // Package variables: zeroed static storage.
         for (_, g) in prog.globals.iter() {
-            let info = cg.layouts.get(&prog.types, g.ty);
+            let info = cg.layouts.get(g.ty);
             // Never collected, and scanned: package variables are roots.
             let p = gm_runtime::alloc::alloc_static(info.size as usize, info.has_pointers);
             cg.data.globals.push(p as u64);
@@ -188,14 +188,14 @@ impl<'p> Codegen<'p> {
         let mut sig = Signature::new(self.call_conv);
         let mut rets = Vec::new();
         for &t in result_types(f) {
-            let info = self.layouts.get(&self.prog.types, t);
+            let info = self.layouts.get(t);
             match &info.regs {
                 Some(leaves) => rets.extend(leaves.iter().map(|l| AbiParam::new(l.ty))),
                 None => sig.params.push(AbiParam::new(PTR)),
             }
         }
         for &p in &f.params {
-            let info = self.layouts.get(&self.prog.types, f.locals[p].ty);
+            let info = self.layouts.get(f.locals[p].ty);
             match &info.regs {
                 Some(leaves) => sig
                     .params
@@ -434,7 +434,7 @@ impl<'p> Codegen<'p> {
         let mut size = gm_runtime::map::ZERO_VAL_SIZE as u64;
         for t in prog.types.ids() {
             if let Some((_, v)) = prog.types.map_types(t) {
-                size = size.max(self.layouts.get(&prog.types, v).size);
+                size = size.max(self.layouts.get(v).size);
             }
         }
         let p = gm_runtime::alloc::alloc_static(size as usize, false) as u64;

@@ -1,8 +1,8 @@
 //! How each gm type is represented in generated code.
 //!
-//! Every type has Go's amd64 size and alignment (the same rules as
-//! `gm_ir::types::TypeTable::layout`, recomputed here because that one needs
-//! `&mut`). Besides, a type is either
+//! Sizes, alignments, field offsets and pointer words come from gm-ir's
+//! layout engine ([`gm_ir::layout`]); this module adds how values are held
+//! in Cranelift. A type is either
 //!
 //! - a *register* type: its value is a short list of machine values, the
 //!   *leaves*, each with its Cranelift type and its byte offset in memory.
@@ -13,12 +13,11 @@
 //! - a *memory* type (larger structs and arrays): values live in memory and
 //!   generated code handles them by address.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use cranelift_codegen::ir::{self, types};
 use gm_ir::types::Type;
-use gm_ir::{Basic, TypeId, TypeTable};
+use gm_ir::{Basic, TypeId, TypeTable, Untyped};
 
 /// Structs with more leaves than this live in memory.
 pub const MAX_LEAVES: usize = 4;
@@ -81,18 +80,6 @@ pub struct TyInfo {
 }
 
 impl TyInfo {
-    /// A value of no bytes, held in no registers.
-    fn empty() -> TyInfo {
-        TyInfo {
-            size: 0,
-            align: 1,
-            kind: Kind::Other,
-            regs: Some(Vec::new()),
-            has_pointers: false,
-            mem_eq: true,
-        }
-    }
-
     pub fn is_regs(&self) -> bool {
         self.regs.is_some()
     }
@@ -114,212 +101,126 @@ impl TyInfo {
     }
 }
 
-/// Type information, computed once per type id.
-#[derive(Default)]
+/// Type information for every type of a program, computed once.
 pub struct Layouts {
-    cache: HashMap<TypeId, Rc<TyInfo>>,
+    infos: Vec<Rc<TyInfo>>,
 }
 
 impl Layouts {
-    pub fn get(&mut self, types: &TypeTable, t: TypeId) -> Rc<TyInfo> {
-        if let Some(i) = self.cache.get(&t) {
-            return i.clone();
+    pub fn new(types: &TypeTable) -> Layouts {
+        let mut infos: Vec<Option<Rc<TyInfo>>> = Vec::new();
+        for t in types.ids() {
+            info(types, t, &mut infos);
         }
-        let info = Rc::new(self.compute(types, t, 0));
-        self.cache.insert(t, info.clone());
-        info
+        let infos = infos
+            .into_iter()
+            .map(|i| i.expect("every type id was visited"))
+            .collect();
+        Layouts { infos }
     }
 
-    fn compute(&mut self, types: &TypeTable, t: TypeId, depth: u32) -> TyInfo {
-        let scalar = |ty: ir::Type, kind: Kind, size: u64| TyInfo {
-            size,
-            align: size.max(1),
-            kind,
-            regs: Some(vec![Leaf { ty, off: 0 }]),
-            has_pointers: false,
-            mem_eq: true,
-        };
-        let under = types.underlying(t);
-        match types.get(under) {
-            Type::Basic(b) => match b {
-                Basic::Bool => scalar(types::I8, Kind::Bool, 1),
-                Basic::Float32 => TyInfo {
-                    mem_eq: false,
-                    ..scalar(types::F32, Kind::Float { bits: 32 }, 4)
-                },
-                Basic::Float64 => TyInfo {
-                    mem_eq: false,
-                    ..scalar(types::F64, Kind::Float { bits: 64 }, 8)
-                },
-                Basic::String => TyInfo {
-                    size: 16,
-                    align: 8,
-                    kind: Kind::String,
-                    regs: Some(vec![
-                        Leaf {
-                            ty: types::I64,
-                            off: 0,
-                        },
-                        Leaf {
-                            ty: types::I64,
-                            off: 8,
-                        },
-                    ]),
-                    has_pointers: true,
-                    mem_eq: false,
-                },
-                Basic::UnsafePointer => TyInfo {
-                    has_pointers: true,
-                    ..scalar(types::I64, Kind::Pointer { elem: None }, 8)
-                },
-                b => {
-                    let bits = b.bits();
-                    let ty = ir::Type::int(bits as u16).unwrap_or(types::I64);
-                    scalar(
-                        ty,
-                        Kind::Int {
-                            signed: !b.is_unsigned(),
-                            bits,
-                        },
-                        u64::from(bits / 8),
-                    )
-                }
-            },
-            Type::Untyped(u) => {
-                use gm_ir::Untyped as U;
-                let b = match u {
-                    U::Bool => Basic::Bool,
-                    U::Int => Basic::Int,
-                    U::Rune => Basic::Int32,
-                    U::Float => Basic::Float64,
-                    U::String => Basic::String,
-                    U::Nil => {
-                        return TyInfo {
-                            size: 8,
-                            align: 8,
-                            kind: Kind::Pointer { elem: None },
-                            regs: Some(vec![Leaf {
-                                ty: types::I64,
-                                off: 0,
-                            }]),
-                            has_pointers: true,
-                            mem_eq: true,
-                        };
-                    }
-                };
-                let id = types.basic(b);
-                self.compute(types, id, depth)
-            }
-            Type::Pointer(e) => TyInfo {
-                has_pointers: true,
-                ..scalar(types::I64, Kind::Pointer { elem: Some(*e) }, 8)
-            },
-            Type::Map(..) => TyInfo {
-                has_pointers: true,
-                ..scalar(types::I64, Kind::Pointer { elem: None }, 8)
-            },
-            Type::Slice(e) => TyInfo {
-                size: 24,
-                align: 8,
-                kind: Kind::Slice { elem: *e },
-                regs: Some(
-                    (0..3)
-                        .map(|i| Leaf {
-                            ty: types::I64,
-                            off: i * 8,
-                        })
-                        .collect(),
-                ),
-                has_pointers: true,
-                mem_eq: false,
-            },
-            Type::Array(e, n) => {
-                let (e, n) = (*e, *n);
-                let el = self.sub(types, e, depth);
-                let regs = match n {
-                    0 => Some(Vec::new()),
-                    1 => el.regs.clone(),
-                    _ => None,
-                };
-                TyInfo {
-                    size: el.size.saturating_mul(n),
-                    align: el.align,
-                    kind: Kind::Array { elem: e, len: n },
-                    regs,
-                    has_pointers: el.has_pointers && n > 0,
-                    mem_eq: el.mem_eq,
-                }
-            }
-            Type::Struct(fields) => {
-                let mut off = 0u64;
-                let mut align = 1u64;
-                let mut infos = Vec::with_capacity(fields.len());
-                let mut regs = Some(Vec::new());
-                let mut has_pointers = false;
-                let mut mem_eq = true;
-                let mut last_size = 1;
-                for f in fields {
-                    let fl = self.sub(types, f.ty, depth);
-                    off = off.next_multiple_of(fl.align);
-                    infos.push(FieldInfo {
-                        ty: f.ty,
-                        off,
-                        blank: f.name == "_",
-                    });
-                    match (&mut regs, &fl.regs) {
-                        (Some(r), Some(fr)) => r.extend(fr.iter().map(|l| Leaf {
-                            ty: l.ty,
-                            off: l.off + off as u32,
-                        })),
-                        _ => regs = None,
-                    }
-                    has_pointers |= fl.has_pointers;
-                    mem_eq &= fl.mem_eq && f.name != "_";
-                    off = off.saturating_add(fl.size);
-                    align = align.max(fl.align);
-                    last_size = fl.size;
-                }
-                if !fields.is_empty() && last_size == 0 && off > 0 {
-                    off += 1;
-                }
-                let size = off.next_multiple_of(align);
-                // Padding anywhere makes byte equality wrong.
-                let covered: u64 = infos
-                    .iter()
-                    .map(|f| self.sub(types, f.ty, depth).size)
-                    .sum();
-                if covered != size {
-                    mem_eq = false;
-                }
-                if regs.as_ref().is_some_and(|r| r.len() > MAX_LEAVES) {
-                    regs = None;
-                }
-                TyInfo {
-                    size,
-                    align,
-                    kind: Kind::Struct { fields: infos },
-                    regs,
-                    has_pointers,
-                    mem_eq,
-                }
-            }
-            Type::Named(_) | Type::Tuple(_) => TyInfo::empty(),
-        }
+    pub fn get(&self, t: TypeId) -> Rc<TyInfo> {
+        self.infos[slot(t)].clone()
     }
+}
 
-    fn sub(&mut self, types: &TypeTable, t: TypeId, depth: u32) -> Rc<TyInfo> {
-        if let Some(i) = self.cache.get(&t) {
-            return i.clone();
-        }
-        // Valid Go types cannot contain themselves by value; the depth
-        // limit only guards against a malformed table.
-        let info = if depth > 200 {
-            TyInfo::empty()
-        } else {
-            self.compute(types, t, depth + 1)
-        };
-        let info = Rc::new(info);
-        self.cache.insert(t, info.clone());
-        info
+fn info(types: &TypeTable, t: TypeId, infos: &mut Vec<Option<Rc<TyInfo>>>) -> Rc<TyInfo> {
+    if infos.len() <= slot(t) {
+        infos.resize(slot(t) + 1, None);
     }
+    if let Some(i) = &infos[slot(t)] {
+        return i.clone();
+    }
+    let i = Rc::new(compute(types, t, infos));
+    infos[slot(t)] = Some(i.clone());
+    i
+}
+
+fn compute(types: &TypeTable, t: TypeId, infos: &mut Vec<Option<Rc<TyInfo>>>) -> TyInfo {
+    // Untyped values are held as their default types; nil as a pointer.
+    let typed = match types.untyped_of(t) {
+        Some(u) => types.basic(match u {
+            Untyped::Bool => Basic::Bool,
+            Untyped::Int => Basic::Int,
+            Untyped::Rune => Basic::Int32,
+            Untyped::Float => Basic::Float64,
+            Untyped::String => Basic::String,
+            Untyped::Nil => Basic::UnsafePointer,
+        }),
+        None => t,
+    };
+    let layout = types.layout(typed);
+    let word = |n: u32| {
+        (0..n)
+            .map(|i| Leaf {
+                ty: types::I64,
+                off: i * 8,
+            })
+            .collect()
+    };
+    let one = |ty: ir::Type| Some(vec![Leaf { ty, off: 0 }]);
+    let (kind, regs) = match types.under(typed) {
+        Type::Basic(b) => match b {
+            Basic::Bool => (Kind::Bool, one(types::I8)),
+            Basic::Float32 => (Kind::Float { bits: 32 }, one(types::F32)),
+            Basic::Float64 => (Kind::Float { bits: 64 }, one(types::F64)),
+            Basic::String => (Kind::String, Some(word(2))),
+            Basic::UnsafePointer => (Kind::Pointer { elem: None }, one(types::I64)),
+            b => {
+                let bits = b.bits();
+                let kind = Kind::Int {
+                    signed: !b.is_unsigned(),
+                    bits,
+                };
+                (kind, one(ir::Type::int(bits as u16).unwrap_or(types::I64)))
+            }
+        },
+        Type::Pointer(e) => (Kind::Pointer { elem: Some(*e) }, one(types::I64)),
+        Type::Map(..) => (Kind::Pointer { elem: None }, one(types::I64)),
+        Type::Slice(e) => (Kind::Slice { elem: *e }, Some(word(3))),
+        &Type::Array(elem, len) => {
+            let regs = match len {
+                0 => Some(Vec::new()),
+                1 => info(types, elem, infos).regs.clone(),
+                _ => None,
+            };
+            (Kind::Array { elem, len }, regs)
+        }
+        Type::Struct(fields) => {
+            let mut regs = Some(Vec::new());
+            let mut infos_out = Vec::with_capacity(fields.len());
+            for (f, &off) in fields.iter().zip(&layout.field_offsets) {
+                infos_out.push(FieldInfo {
+                    ty: f.ty,
+                    off,
+                    blank: f.name == "_",
+                });
+                match (&mut regs, &info(types, f.ty, infos).regs) {
+                    (Some(r), Some(fr)) => r.extend(fr.iter().map(|l| Leaf {
+                        ty: l.ty,
+                        off: l.off + off as u32,
+                    })),
+                    _ => regs = None,
+                }
+            }
+            if regs.as_ref().is_some_and(|r| r.len() > MAX_LEAVES) {
+                regs = None;
+            }
+            (Kind::Struct { fields: infos_out }, regs)
+        }
+        // Tuples and unresolved defined types have no values of their own.
+        Type::Untyped(_) | Type::Named(_) | Type::Tuple(_) => (Kind::Other, Some(Vec::new())),
+    };
+    TyInfo {
+        size: layout.size,
+        align: layout.align,
+        kind,
+        regs,
+        has_pointers: layout.has_pointers(),
+        mem_eq: layout.mem_eq,
+    }
+}
+
+fn slot(t: TypeId) -> usize {
+    t.as_u32() as usize
 }

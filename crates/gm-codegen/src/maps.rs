@@ -12,7 +12,7 @@ use crate::layout::Kind;
 /// Appends the hashed parts of a value of type `t` placed at `off`:
 /// padding and blank fields are left out.
 fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
-    let info = cg.layouts.get(&cg.prog.types, t);
+    let info = cg.layouts.get(t);
     let leaf = |alg, size| KeyPart {
         offset: off,
         size,
@@ -23,7 +23,7 @@ fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
         Kind::Float { .. } => out.push(leaf(KeyAlg::Float64, 8)),
         Kind::String => out.push(leaf(KeyAlg::String, 16)),
         Kind::Array { elem, len } => {
-            let esize = cg.layouts.get(&cg.prog.types, *elem).size as usize;
+            let esize = cg.layouts.get(*elem).size as usize;
             for i in 0..*len as usize {
                 parts(cg, *elem, off + i * esize, out);
             }
@@ -51,49 +51,26 @@ fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
     }
 }
 
-/// Appends the word offsets of the pointers in a value of type `t` placed
-/// at byte `off` (which is 8-aligned wherever a pointer can be).
-fn pointer_words(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<usize>) {
-    let info = cg.layouts.get(&cg.prog.types, t);
-    if !info.has_pointers {
-        return;
-    }
-    match &info.kind {
-        Kind::Array { elem, len } => {
-            let esize = cg.layouts.get(&cg.prog.types, *elem).size as usize;
-            for i in 0..*len as usize {
-                pointer_words(cg, *elem, off + i * esize, out);
-            }
-        }
-        Kind::Struct { fields } => {
-            for f in fields {
-                pointer_words(cg, f.ty, off + f.off as usize, out);
-            }
-        }
-        // Strings and slices start with their data pointer; the rest are
-        // one pointer word.
-        _ => out.push(off / 8),
-    }
-}
-
-/// The pointer words of a key or elem stored inline in a bucket (none are
-/// needed for one stored behind a pointer, above 128 bytes).
-fn slot_pointer_words(cg: &mut Codegen<'_>, t: TypeId) -> Vec<usize> {
-    let info = cg.layouts.get(&cg.prog.types, t);
-    let mut words = Vec::new();
-    if info.has_pointers {
-        if info.size as usize > gm_runtime::map::MAX_ELEM_SIZE {
-            words.push(0);
+/// The pointer words of a key or elem stored inline in a bucket (one
+/// pointer for one stored indirectly, above 128 bytes).
+fn slot_pointer_words(cg: &Codegen<'_>, t: TypeId) -> R<Vec<usize>> {
+    let layout = cg.prog.types.layout(t);
+    if layout.size as usize > gm_runtime::map::MAX_ELEM_SIZE {
+        return Ok(if layout.has_pointers() {
+            vec![0]
         } else {
-            pointer_words(cg, t, 0, &mut words);
-        }
+            vec![]
+        });
     }
-    words
+    match layout.pointer_words() {
+        Some(words) => Ok(words),
+        None => err("pointer mask of a bucket slot"),
+    }
 }
 
 /// The key description of a map key type.
 pub fn key_type(cg: &mut Codegen<'_>, k: TypeId) -> KeyType {
-    let info = cg.layouts.get(&cg.prog.types, k);
+    let info = cg.layouts.get(k);
     let (size, align) = (info.size as usize, info.align as usize);
     match &info.kind {
         Kind::Float { bits: 32 } => KeyType::float32(),
@@ -120,9 +97,9 @@ pub fn descriptor(cg: &mut Codegen<'_>, t: TypeId) -> R<u64> {
         return err("type descriptor of a non-map type");
     };
     let key = key_type(cg, k);
-    let key_words = slot_pointer_words(cg, k);
-    let elem_words = slot_pointer_words(cg, v);
-    let elem = cg.layouts.get(&cg.prog.types, v);
+    let key_words = slot_pointer_words(cg, k)?;
+    let elem_words = slot_pointer_words(cg, v)?;
+    let elem = cg.layouts.get(v);
     let mt = MapType::new(key, elem.size as usize, elem.align as usize)
         .with_pointer_words(&key_words, &elem_words);
     Ok(Box::leak(Box::new(mt)) as *const MapType as u64)

@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use cranelift_entity::{PrimaryMap, entity_impl};
+use cranelift_entity::{EntityRef, PrimaryMap, entity_impl};
+
+use crate::layout::{Engine, TypeLayout};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(u32);
@@ -81,18 +83,13 @@ pub struct NamedType {
     pub underlying: Option<TypeId>,
 }
 
-/// A type's size and alignment in bytes, on amd64.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layout {
-    pub size: u64,
-    pub align: u64,
-}
-
 pub struct TypeTable {
     types: PrimaryMap<TypeId, Type>,
     canon: PrimaryMap<TypeId, TypeId>,
     interned: HashMap<Type, TypeId>,
-    layouts: HashMap<TypeId, Layout>,
+    /// Indexed by type id; see [`crate::layout`].
+    layouts: Vec<Option<TypeLayout>>,
+    layouts_complete: bool,
     basics: HashMap<Basic, TypeId>,
     untyped: HashMap<Untyped, TypeId>,
 }
@@ -109,7 +106,8 @@ impl TypeTable {
             types: PrimaryMap::new(),
             canon: PrimaryMap::new(),
             interned: HashMap::new(),
-            layouts: HashMap::new(),
+            layouts: Vec::new(),
+            layouts_complete: false,
             basics: HashMap::new(),
             untyped: HashMap::new(),
         };
@@ -182,6 +180,7 @@ impl TypeTable {
             self.canon.push(c);
         }
         self.interned.insert(ty, id);
+        self.add_layout(id);
         id
     }
 
@@ -214,6 +213,7 @@ impl TypeTable {
             underlying: None,
         }));
         self.canon.push(id);
+        self.add_layout(id);
         id
     }
 
@@ -222,6 +222,7 @@ impl TypeTable {
         if let Type::Named(n) = &mut self.types[named] {
             n.underlying = Some(under);
         }
+        self.add_layout(named);
     }
 
     pub fn slice(&mut self, elem: TypeId) -> TypeId {
@@ -387,73 +388,56 @@ impl TypeTable {
         self.is_numeric(t) || self.is_string(t)
     }
 
-    /// Size and alignment on amd64, following Go's rules (including the
-    /// padding byte after a trailing zero-size field).
-    pub fn layout(&mut self, t: TypeId) -> Layout {
-        if let Some(&l) = self.layouts.get(&t) {
-            return l;
-        }
-        let l = match self.types[t].clone() {
-            Type::Basic(b) => {
-                let size = b.size();
-                Layout {
-                    size,
-                    align: size.clamp(1, 8),
-                }
-            }
-            Type::Untyped(_) | Type::Tuple(_) => Layout { size: 0, align: 1 },
-            Type::Pointer(_) | Type::Map(..) => Layout { size: 8, align: 8 },
-            Type::Slice(_) => Layout { size: 24, align: 8 },
-            Type::Array(e, n) => {
-                let el = self.layout(e);
-                Layout {
-                    size: el.size.saturating_mul(n),
-                    align: el.align,
-                }
-            }
-            Type::Struct(fields) => {
-                let offsets = self.field_offsets_of(&fields);
-                offsets.1
-            }
-            Type::Named(n) => match n.underlying {
-                Some(u) => self.layout(u),
-                None => Layout { size: 0, align: 1 },
-            },
+    /// Computes every type's layout; called once all defined types are
+    /// resolved. Types interned from then on get theirs immediately.
+    pub fn complete_layouts(&mut self) {
+        let mut slots = std::mem::take(&mut self.layouts);
+        let mut engine = Engine {
+            types: self,
+            slots: &mut slots,
         };
-        self.layouts.insert(t, l);
-        l
+        for t in self.types.keys() {
+            engine.get(t, 0);
+        }
+        self.layouts = slots;
+        self.layouts_complete = true;
+    }
+
+    /// Computes the layout of a type added after [`complete_layouts`](Self::complete_layouts).
+    fn add_layout(&mut self, t: TypeId) {
+        if !self.layouts_complete {
+            return;
+        }
+        let mut slots = std::mem::take(&mut self.layouts);
+        let i = t.index();
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = None;
+        }
+        Engine {
+            types: self,
+            slots: &mut slots,
+        }
+        .get(t, 0);
+        self.layouts = slots;
+    }
+
+    /// The layout of a type (see [`crate::layout`]).
+    pub fn layout(&self, t: TypeId) -> &TypeLayout {
+        match self.layouts.get(t.index()) {
+            Some(Some(l)) => l,
+            _ => panic!(
+                "layout of {} asked before layouts were computed",
+                self.display(t)
+            ),
+        }
     }
 
     /// The byte offset of each field of a struct type.
-    pub fn field_offsets(&mut self, t: TypeId) -> Vec<u64> {
-        let fields = self
-            .struct_fields(t)
-            .map(|f| f.to_vec())
-            .unwrap_or_default();
-        self.field_offsets_of(&fields).0
+    pub fn field_offsets(&self, t: TypeId) -> &[u64] {
+        &self.layout(t).field_offsets
     }
 
-    fn field_offsets_of(&mut self, fields: &[Field]) -> (Vec<u64>, Layout) {
-        let mut offset = 0u64;
-        let mut align = 1u64;
-        let mut offsets = Vec::with_capacity(fields.len());
-        let mut last_size = 1;
-        for f in fields {
-            let fl = self.layout(f.ty);
-            offset = offset.next_multiple_of(fl.align);
-            offsets.push(offset);
-            offset = offset.saturating_add(fl.size);
-            align = align.max(fl.align);
-            last_size = fl.size;
-        }
-        if !fields.is_empty() && last_size == 0 && offset > 0 {
-            offset += 1;
-        }
-        let size = offset.next_multiple_of(align);
-        (offsets, Layout { size, align })
-    }
-
-    pub fn size(&mut self, t: TypeId) -> u64 {
+    pub fn size(&self, t: TypeId) -> u64 {
         self.layout(t).size
     }
 
@@ -636,7 +620,8 @@ mod tests {
                 ty: i32_,
             },
         ]));
-        assert_eq!(t.layout(padded), Layout { size: 8, align: 4 });
+        t.complete_layouts();
+        assert_eq!((t.layout(padded).size, t.layout(padded).align), (8, 4));
         assert_eq!(t.field_offsets(padded), [0, 4]);
         let empty = t.intern(Type::Struct(vec![]));
         let trailing = t.intern(Type::Struct(vec![

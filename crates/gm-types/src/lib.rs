@@ -80,6 +80,7 @@ fn check_inner<'a>(
     c.check_file(file);
     // Go checks sizes only once the program type-checks.
     if !c.diags.has_errors() {
+        c.types.complete_layouts();
         c.check_sizes();
     }
     if c.diags.has_errors() {

@@ -2,30 +2,12 @@
 //! from the key's algorithm class and the element size (LOWERING §1).
 
 use gm_ir::runtime::RtFn;
-use gm_ir::{Basic, Type, TypeId, TypeTable};
+use gm_ir::{Alg, Basic, Type, TypeId, TypeTable};
 
 /// Elements larger than this are stored indirectly and disable fast paths.
 pub const MAX_ELEM_BYTES: u64 = gm_abi::map::MAX_ELEM_SIZE as u64;
 /// Reads of larger elements use the `_fat` variants with a zero block.
 pub const ZERO_VAL_SIZE: u64 = gm_abi::map::ZERO_VAL_SIZE as u64;
-
-/// Go's hash/equality algorithm class of a key type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Alg {
-    /// Plain memory of a size with no dedicated class.
-    Mem,
-    Mem0,
-    Mem8,
-    Mem16,
-    Mem32,
-    Mem64,
-    Mem128,
-    Float32,
-    Float64,
-    String,
-    /// Needs a generated hash/equality (padding, blank fields, mixed parts).
-    Special,
-}
 
 /// The runtime family an operation on a map type uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,82 +20,19 @@ pub enum MapFast {
     FastStr,
 }
 
-pub fn alg_type(types: &mut TypeTable, t: TypeId) -> Alg {
-    let alg = raw_alg(types, t);
-    if alg != Alg::Mem {
-        return alg;
-    }
-    // Plain memory is refined by size (amd64 has no alignment exception).
-    match types.size(t) {
-        0 => Alg::Mem0,
-        1 => Alg::Mem8,
-        2 => Alg::Mem16,
-        4 => Alg::Mem32,
-        8 => Alg::Mem64,
-        16 => Alg::Mem128,
-        _ => Alg::Mem,
-    }
-}
-
-fn raw_alg(types: &mut TypeTable, t: TypeId) -> Alg {
-    match types.under(t).clone() {
-        Type::Basic(b) => match b {
-            Basic::Float32 => Alg::Float32,
-            Basic::Float64 => Alg::Float64,
-            Basic::String => Alg::String,
-            _ => Alg::Mem,
-        },
-        Type::Pointer(_) | Type::Map(..) => Alg::Mem,
-        Type::Array(elem, n) => {
-            let e = raw_alg(types, elem);
-            match (e, n) {
-                (Alg::Mem, _) | (_, 0) => Alg::Mem,
-                // One element keeps its class: `[1]string` hashes as a string.
-                (e, 1) => e,
-                _ => Alg::Special,
-            }
-        }
-        Type::Struct(fields) => {
-            if fields.len() == 1 && fields[0].name != "_" {
-                return raw_alg(types, fields[0].ty);
-            }
-            let offsets = types.field_offsets(t);
-            let size = types.size(t);
-            for (i, f) in fields.iter().enumerate() {
-                if f.name == "_" || raw_alg(types, f.ty) != Alg::Mem {
-                    return Alg::Special;
-                }
-                let end = offsets[i] + types.size(f.ty);
-                let next = offsets.get(i + 1).copied().unwrap_or(size);
-                if end != next {
-                    return Alg::Special;
-                }
-            }
-            Alg::Mem
-        }
-        _ => Alg::Special,
-    }
-}
-
 /// Whether values of the type contain pointers (strings, slices, maps and
 /// pointers do).
 pub fn has_pointers(types: &TypeTable, t: TypeId) -> bool {
-    match types.under(t) {
-        Type::Basic(b) => matches!(b, Basic::String | Basic::UnsafePointer),
-        Type::Pointer(_) | Type::Map(..) | Type::Slice(_) => true,
-        Type::Array(e, n) => *n > 0 && has_pointers(types, *e),
-        Type::Struct(fields) => fields.iter().any(|f| has_pointers(types, f.ty)),
-        _ => false,
-    }
+    types.layout(t).has_pointers()
 }
 
 /// Go's `mapfast(t)` for a map type.
-pub fn map_fast(types: &mut TypeTable, map: TypeId) -> MapFast {
+pub fn map_fast(types: &TypeTable, map: TypeId) -> MapFast {
     map_fast_why(types, map).0
 }
 
 /// [`map_fast`] and the reason for it, in words.
-pub fn map_fast_why(types: &mut TypeTable, map: TypeId) -> (MapFast, String) {
+pub fn map_fast_why(types: &TypeTable, map: TypeId) -> (MapFast, String) {
     let (k, v) = types.map_types(map).expect("a map type");
     let (kname, vname) = (types.display(k), types.display(v));
     let vsize = types.size(v);
@@ -126,7 +45,7 @@ pub fn map_fast_why(types: &mut TypeTable, map: TypeId) -> (MapFast, String) {
         );
     }
     let ksize = types.size(k);
-    match alg_type(types, k) {
+    match types.layout(k).alg {
         Alg::Mem32 if !has_pointers(types, k) => (
             MapFast::Fast32,
             format!("key {kname} is 4 bytes of plain memory"),
@@ -183,12 +102,12 @@ pub enum MapOp {
 }
 
 /// The runtime function for an operation on a map type (LOWERING §1.2, §3).
-pub fn map_fn(types: &mut TypeTable, map: TypeId, op: MapOp) -> RtFn {
+pub fn map_fn(types: &TypeTable, map: TypeId, op: MapOp) -> RtFn {
     map_fn_why(types, map, op).0
 }
 
 /// [`map_fn`] and the reason for it, in words.
-pub fn map_fn_why(types: &mut TypeTable, map: TypeId, op: MapOp) -> (RtFn, String) {
+pub fn map_fn_why(types: &TypeTable, map: TypeId, op: MapOp) -> (RtFn, String) {
     let (fast, why) = map_fast_why(types, map);
     let (_, v) = types.map_types(map).expect("a map type");
     let vsize = types.size(v);
@@ -248,6 +167,7 @@ mod tests {
     #[test]
     fn variants_follow_the_verified_table() {
         let mut t = TypeTable::new();
+        t.complete_layouts();
         let int = t.basic(Basic::Int);
         let i8_ = t.basic(Basic::Int8);
         let i32_ = t.basic(Basic::Int32);
@@ -290,14 +210,15 @@ mod tests {
         for (key, read, assign) in cases {
             let m = t.map(key, int);
             let name = t.display(key);
-            assert_eq!(map_fn(&mut t, m, MapOp::Access1), read, "read {name}");
-            assert_eq!(map_fn(&mut t, m, MapOp::Assign), assign, "assign {name}");
+            assert_eq!(map_fn(&t, m, MapOp::Access1), read, "read {name}");
+            assert_eq!(map_fn(&t, m, MapOp::Assign), assign, "assign {name}");
         }
     }
 
     #[test]
     fn element_size_cutoffs() {
         let mut t = TypeTable::new();
+        t.complete_layouts();
         let int = t.basic(Basic::Int);
         let u8_ = t.basic(Basic::Uint8);
         for (n, read, assign) in [
@@ -308,8 +229,8 @@ mod tests {
         ] {
             let v = t.array(u8_, n);
             let m = t.map(int, v);
-            assert_eq!(map_fn(&mut t, m, MapOp::Access1), read, "[{n}]byte");
-            assert_eq!(map_fn(&mut t, m, MapOp::Assign), assign, "[{n}]byte");
+            assert_eq!(map_fn(&t, m, MapOp::Access1), read, "[{n}]byte");
+            assert_eq!(map_fn(&t, m, MapOp::Assign), assign, "[{n}]byte");
         }
     }
 }

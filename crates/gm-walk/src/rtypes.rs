@@ -110,6 +110,7 @@ mod tests {
     #[test]
     fn sizes_match_the_runtime() {
         let mut types = TypeTable::new();
+        types.complete_layouts();
         let mut rt = RuntimeTypes::default();
         let hiter = rt.hiter(&mut types);
         let hmap = rt.hmap(&mut types);
@@ -144,6 +145,8 @@ mod tests {
             let offs = types.field_offsets(bt);
             assert_eq!(offs[2], shape.elems_offset as u64);
             assert_eq!(offs[3], shape.overflow_offset as u64);
+            // A bucket's last pointer word is its overflow pointer.
+            assert_eq!(types.layout(bt).ptrdata, shape.size as u64);
         }
     }
 }
