@@ -10,8 +10,10 @@ use gm_ir::{ConvBuf, Expr, SliceKind, TypeId};
 use gm_runtime::lang::strings::conv_buf;
 
 use crate::expr::Index;
-use crate::func::{FnCx, PTR, R, Val, err};
+use crate::func::{FnCx, Val};
 use crate::layout::Kind;
+use crate::layout::PTR;
+use crate::{R, err};
 
 impl FnCx<'_, '_> {
     pub fn len_cap(&mut self, x: &Expr, len: bool) -> R<Val> {

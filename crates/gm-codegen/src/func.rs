@@ -29,15 +29,9 @@ use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::Module;
 use gm_ir::{Func, LocalId, LocalKind, LoopId, Stmt, StmtKind, TypeId};
 
-use crate::jit::Codegen;
-use crate::layout::{Kind, TyInfo};
-use crate::{CodegenError, symbols};
-
-pub(crate) type R<T> = Result<T, CodegenError>;
-
-pub(crate) fn err<T>(msg: impl Into<String>) -> R<T> {
-    Err(CodegenError::internal(msg.into()))
-}
+use crate::layout::{Kind, PTR, TyInfo};
+use crate::module::Codegen;
+use crate::{R, err};
 
 /// Copies up to this many bytes are done with inline loads and stores.
 const INLINE_COPY: u64 = 256;
@@ -45,8 +39,6 @@ const INLINE_COPY: u64 = 256;
 /// Locals larger than this live on the heap: a frame holding them would
 /// crowd the 1 GB stack (and Cranelift refuses frames of 1 GB or more).
 const MAX_STACK_LOCAL: u64 = 256 << 20;
-
-pub(crate) const PTR: ir::Type = types::I64;
 
 /// A value during translation.
 #[derive(Clone, Debug)]
@@ -548,21 +540,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
     // ---- calls ------------------------------------------------------------
 
     fn runtime_func(&mut self, f: RtFn) -> R<FuncRef> {
-        let id = match self.cg.imports.get(&f) {
-            Some(&id) => id,
-            None => {
-                let sig = symbols::signature(f, self.cg.call_conv);
-                let id = self
-                    .cg
-                    .module
-                    .declare_function(f.symbol(), cranelift_module::Linkage::Import, &sig)
-                    .map_err(|e| {
-                        CodegenError::internal(format!("declaring {}: {e}", f.symbol()))
-                    })?;
-                self.cg.imports.insert(f, id);
-                id
-            }
-        };
+        let id = self.cg.import(f)?;
         Ok(self.func_ref(id))
     }
 

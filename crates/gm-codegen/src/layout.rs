@@ -19,6 +19,9 @@ use cranelift_codegen::ir::{self, types};
 use gm_ir::types::Type;
 use gm_ir::{Basic, TypeId, TypeTable, Untyped};
 
+/// The machine type of addresses.
+pub const PTR: ir::Type = types::I64;
+
 /// Structs with more leaves than this live in memory.
 pub const MAX_LEAVES: usize = 4;
 

@@ -1,7 +1,9 @@
 //! Compiles gm's lowered IR to native code with Cranelift and runs it.
 //!
-//! - [`jit`]: the module, symbol registration, declare-then-define, static
-//!   data (strings, package variables, map descriptors);
+//! - [`module`]: the Cranelift module, symbol registration, function
+//!   declarations and imports, static data (strings, package variables,
+//!   map descriptors);
+//! - [`jit`]: the compile driver: declare, translate, inline, define;
 //! - [`layout`]: how each type is represented (register leaves or memory);
 //! - [`func`]: one function's translation context and its helpers;
 //! - [`expr`], [`ops`], [`builtins`], [`stmt`]: the IR node by node;
@@ -26,6 +28,7 @@ pub mod jit;
 pub mod layout;
 mod maps;
 mod maptrace;
+mod module;
 mod ops;
 mod stack;
 mod stmt;
@@ -33,8 +36,9 @@ mod symbols;
 
 use gm_ir::Program;
 
-use crate::jit::Codegen;
-pub use crate::jit::{CodeLine, Dump};
+pub use crate::jit::Dump;
+pub use crate::module::CodeLine;
+use crate::module::Codegen;
 
 /// How to run a program.
 #[derive(Clone, Debug, Default)]
@@ -91,6 +95,13 @@ impl std::fmt::Display for CodegenError {
 }
 
 impl std::error::Error for CodegenError {}
+
+pub(crate) type R<T> = Result<T, CodegenError>;
+
+/// A broken invariant of code generation.
+pub(crate) fn err<T>(msg: impl Into<String>) -> R<T> {
+    Err(CodegenError::internal(msg.into()))
+}
 
 /// Compiles and runs `main`; returns the process exit status (0). A Go
 /// panic in the program exits the process with status 2.

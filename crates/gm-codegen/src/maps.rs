@@ -5,14 +5,15 @@
 use gm_ir::TypeId;
 use gm_runtime::{KeyAlg, KeyPart, KeyType, MapType};
 
-use crate::func::{R, err};
-use crate::jit::Codegen;
-use crate::layout::Kind;
+use gm_ir::TypeTable;
+
+use crate::layout::{Kind, Layouts};
+use crate::{R, err};
 
 /// Appends the hashed parts of a value of type `t` placed at `off`:
 /// padding and blank fields are left out.
-fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
-    let info = cg.layouts.get(t);
+fn parts(layouts: &Layouts, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
+    let info = layouts.get(t);
     let leaf = |alg, size| KeyPart {
         offset: off,
         size,
@@ -23,15 +24,15 @@ fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
         Kind::Float { .. } => out.push(leaf(KeyAlg::Float64, 8)),
         Kind::String => out.push(leaf(KeyAlg::String, 16)),
         Kind::Array { elem, len } => {
-            let esize = cg.layouts.get(*elem).size as usize;
+            let esize = layouts.get(*elem).size as usize;
             for i in 0..*len as usize {
-                parts(cg, *elem, off + i * esize, out);
+                parts(layouts, *elem, off + i * esize, out);
             }
         }
         Kind::Struct { fields } => {
             for f in fields {
                 if !f.blank {
-                    parts(cg, f.ty, off + f.off as usize, out);
+                    parts(layouts, f.ty, off + f.off as usize, out);
                 }
             }
         }
@@ -53,8 +54,8 @@ fn parts(cg: &mut Codegen<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
 
 /// The pointer words of a key or elem stored inline in a bucket (one
 /// pointer for one stored indirectly, above 128 bytes).
-fn slot_pointer_words(cg: &Codegen<'_>, t: TypeId) -> R<Vec<usize>> {
-    let layout = cg.prog.types.layout(t);
+fn slot_pointer_words(types: &TypeTable, t: TypeId) -> R<Vec<usize>> {
+    let layout = types.layout(t);
     if layout.size as usize > gm_runtime::map::MAX_ELEM_SIZE {
         return Ok(if layout.has_pointers() {
             vec![0]
@@ -69,8 +70,8 @@ fn slot_pointer_words(cg: &Codegen<'_>, t: TypeId) -> R<Vec<usize>> {
 }
 
 /// The key description of a map key type.
-pub fn key_type(cg: &mut Codegen<'_>, k: TypeId) -> KeyType {
-    let info = cg.layouts.get(k);
+pub fn key_type(layouts: &Layouts, k: TypeId) -> KeyType {
+    let info = layouts.get(k);
     let (size, align) = (info.size as usize, info.align as usize);
     match &info.kind {
         Kind::Float { bits: 32 } => KeyType::float32(),
@@ -78,7 +79,7 @@ pub fn key_type(cg: &mut Codegen<'_>, k: TypeId) -> KeyType {
         Kind::String => KeyType::string(),
         Kind::Array { .. } | Kind::Struct { .. } => {
             let mut ps = Vec::new();
-            parts(cg, k, 0, &mut ps);
+            parts(layouts, k, 0, &mut ps);
             match ps.as_slice() {
                 [p] if p.alg == KeyAlg::Mem && p.offset == 0 && p.size == size => {
                     KeyType::mem(size, align)
@@ -92,14 +93,14 @@ pub fn key_type(cg: &mut Codegen<'_>, k: TypeId) -> KeyType {
 }
 
 /// Builds and leaks the descriptor of map type `t`; returns its address.
-pub fn descriptor(cg: &mut Codegen<'_>, t: TypeId) -> R<u64> {
-    let Some((k, v)) = cg.prog.types.map_types(t) else {
+pub fn descriptor(types: &TypeTable, layouts: &Layouts, t: TypeId) -> R<u64> {
+    let Some((k, v)) = types.map_types(t) else {
         return err("type descriptor of a non-map type");
     };
-    let key = key_type(cg, k);
-    let key_words = slot_pointer_words(cg, k)?;
-    let elem_words = slot_pointer_words(cg, v)?;
-    let elem = cg.layouts.get(v);
+    let key = key_type(layouts, k);
+    let key_words = slot_pointer_words(types, k)?;
+    let elem_words = slot_pointer_words(types, v)?;
+    let elem = layouts.get(v);
     let mt = MapType::new(key, elem.size as usize, elem.align as usize)
         .with_pointer_words(&key_words, &elem_words);
     Ok(Box::leak(Box::new(mt)) as *const MapType as u64)

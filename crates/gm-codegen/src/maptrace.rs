@@ -8,8 +8,10 @@ use gm_ir::TypeId;
 use gm_ir::runtime::RtFn;
 use gm_runtime::trace::{Op, ValueKind};
 
-use crate::func::{FnCx, PTR, R};
+use crate::R;
+use crate::func::FnCx;
 use crate::layout::Kind;
+use crate::layout::PTR;
 
 /// The operation a map entry point performs, if it is counted.
 pub fn op_of(f: RtFn) -> Option<Op> {

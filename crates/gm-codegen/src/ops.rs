@@ -9,8 +9,10 @@ use gm_ir::runtime::RtFn;
 use gm_ir::{BinOp, Expr, ExprKind, TypeId, UnOp};
 
 use crate::expr::part;
-use crate::func::{FnCx, PTR, R, Val, chunks, err, word};
+use crate::func::{FnCx, Val, chunks, word};
 use crate::layout::Kind;
+use crate::layout::PTR;
+use crate::{R, err};
 
 fn int_cc(op: BinOp, signed: bool) -> Option<IntCC> {
     Some(match (op, signed) {

@@ -7,8 +7,10 @@ use cranelift_codegen::ir::{InstBuilder, types};
 use gm_ir::runtime::RtFn;
 use gm_ir::{BinOp, Case, Expr, ExprKind, LoopId, RangeKind, Stmt, StmtKind, Var};
 
-use crate::func::{FnCx, LoopTargets, PTR, Place, R, Storage, Val, err};
+use crate::func::{FnCx, LoopTargets, Place, Storage, Val};
+use crate::layout::PTR;
 use crate::ops::const_int;
+use crate::{R, err};
 
 /// Whether `s` assigns all of local `id` without reading it.
 fn overwrites(s: &Stmt, id: gm_ir::LocalId) -> bool {
