@@ -51,6 +51,19 @@ pub fn enter(func: &str, span: Span) {
             span: Some(span),
         }
     });
+    injected_failure(func);
+}
+
+/// Debug builds fail on purpose in the function named by `GM_DEBUG_ICE`,
+/// so that tests can see how a broken invariant is reported.
+fn injected_failure(func: &str) {
+    if cfg!(debug_assertions) {
+        static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let target = TARGET.get_or_init(|| std::env::var("GM_DEBUG_ICE").ok());
+        if target.as_deref() == Some(func) {
+            panic!("failure injected by GM_DEBUG_ICE");
+        }
+    }
 }
 
 /// Records that the pass has moved on to the statement at `span`.

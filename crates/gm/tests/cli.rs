@@ -234,3 +234,31 @@ fn test_with_a_missing_go_is_an_error() {
         stderr(&out)
     );
 }
+
+// Injected failures exist only in debug builds.
+#[cfg(debug_assertions)]
+#[test]
+fn a_broken_invariant_is_an_internal_error_with_its_own_status() {
+    let path = program(
+        "ice.gm",
+        "package main\n\nfunc helper() int {\n\treturn 1\n}\n\nfunc main() {\n\tprintln(helper())\n}\n",
+    );
+    let p = path.to_str().expect("utf-8 path");
+    // Debug builds panic on purpose inside the pass working on `main`.
+    let out = Command::new(env!("CARGO_BIN_EXE_gm"))
+        .args(["run", p])
+        .env("GM_DEBUG_ICE", "main")
+        .output()
+        .expect("gm runs");
+    assert_eq!(out.status.code(), Some(70), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].starts_with("gm: internal compiler error: failure injected by GM_DEBUG_ICE"),
+        "{err}"
+    );
+    assert_eq!(lines[1], format!("  in function main, at {p}:7:1"), "{err}");
+    assert!(err.contains("Please report it"), "{err}");
+    assert!(!err.contains("panicked at"), "{err}");
+    assert_eq!(stdout(&out), "");
+}
