@@ -88,6 +88,7 @@ pub struct Layout {
     pub align: u64,
 }
 
+#[derive(Clone)]
 pub struct TypeTable {
     types: PrimaryMap<TypeId, Type>,
     canon: PrimaryMap<TypeId, TypeId>,
