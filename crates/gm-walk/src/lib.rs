@@ -28,6 +28,9 @@
 //! (decided by [`escape`] analysis), and map literals into assignments or a
 //! table-driven loop. What remains is what the JIT compiles; nothing it
 //! needs lives only in the dump.
+//!
+//! In debug builds both passes check their output against these promises
+//! ([`verify`]); a broken one is an internal compiler error.
 
 mod assign;
 mod compare;
@@ -42,6 +45,7 @@ mod outline;
 mod range;
 mod rtypes;
 mod util;
+pub mod verify;
 mod walk;
 pub mod why;
 
@@ -50,14 +54,21 @@ use gm_ir::Program;
 /// Go's order pass over every function.
 pub fn order(program: &mut Program) {
     order::order_program(program);
+    if cfg!(debug_assertions) {
+        verify::enforce("order", &verify::verify_ordered(program));
+    }
 }
 
 /// Go's walk pass over every function (after [`order`]).
 pub fn walk(program: &mut Program) {
-    walk::walk_program(program);
+    walk_explained(program);
 }
 
 /// [`walk`], also returning why each map runtime call was chosen.
 pub fn walk_explained(program: &mut Program) -> why::Reasons {
-    walk::walk_program(program)
+    let why = walk::walk_program(program);
+    if cfg!(debug_assertions) {
+        verify::enforce("walk", &verify::verify_walked(program));
+    }
+    why
 }
