@@ -2,7 +2,7 @@
 //! libgc 8.2) entry points the allocator uses, linked
 //! statically by the build script.
 
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::{c_char, c_int, c_uint, c_void};
 
 /// `struct GC_stack_base` on x86-64 and arm64: the stack's cold end.
 #[repr(C)]
@@ -37,6 +37,8 @@ pub const SUCCESS: c_int = 0;
 
 unsafe extern "C" {
     pub fn GC_set_all_interior_pointers(on: c_int);
+    pub fn GC_set_dont_precollect(on: c_int);
+    pub fn GC_set_markers_count(n: c_uint);
     pub fn GC_init();
     pub fn GC_malloc(bytes: usize) -> *mut c_void;
     pub fn GC_malloc_atomic(bytes: usize) -> *mut c_void;

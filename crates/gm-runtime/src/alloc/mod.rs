@@ -67,6 +67,16 @@ pub fn init() {
         // permission for other threads to register.
         unsafe {
             bdwgc::GC_set_all_interior_pointers(1);
+            // Nothing is allocated yet: a collection now would only scan
+            // the static roots.
+            bdwgc::GC_set_dont_precollect(1);
+            // Marking on the program's thread alone: on the machines gm
+            // runs on, helper markers cost more (their start-up in every
+            // run, their hand-offs in every collection) than they save.
+            // bdwgc's own GC_MARKERS still chooses otherwise.
+            if std::env::var_os("GC_MARKERS").is_none() {
+                bdwgc::GC_set_markers_count(1);
+            }
             bdwgc::GC_init();
             bdwgc::GC_allow_register_threads();
             bdwgc::GC_set_warn_proc(quiet);
@@ -183,7 +193,9 @@ pub fn alloc_static(size: usize, has_pointers: bool) -> *mut u8 {
     if size == 0 {
         return zero_base();
     }
-    init();
+    // Even uncollectable allocation may start a collection, which must
+    // know the calling thread.
+    register_thread();
     // SAFETY: plain allocation calls; the atomic one is zeroed below.
     unsafe {
         if has_pointers {
@@ -244,7 +256,7 @@ pub fn alloc_bucket_array(n: usize, size: usize, has_pointers: bool, descr: usiz
 /// A precise layout for the collector (bdwgc's `GC_descr`): which words of
 /// an object of `words` words may hold pointers.
 pub fn descriptor(pointer_words: &[usize], words: usize) -> usize {
-    init();
+    register_thread();
     let mut bitmap = vec![0usize; words.div_ceil(usize::BITS as usize).max(1)];
     for &w in pointer_words {
         bitmap[w / usize::BITS as usize] |= 1 << (w % usize::BITS as usize);
