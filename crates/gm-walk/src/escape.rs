@@ -935,3 +935,152 @@ fn carries_pointers(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
         _ => crate::mapfast::has_pointers(types, t),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cranelift_entity::PrimaryMap;
+    use gm_diag::Span;
+    use gm_ir::{Basic, Global, Local, LocalKind, TypeId, TypeTable};
+
+    use super::*;
+
+    /// The span every allocation below shares, as copies made by the order
+    /// pass share their original's.
+    const SHARED: Span = Span { lo: 10, hi: 20 };
+
+    fn program(types: TypeTable) -> Program {
+        Program {
+            types,
+            globals: PrimaryMap::new(),
+            funcs: PrimaryMap::new(),
+            init: None,
+            main: None,
+        }
+    }
+
+    fn local(f: &mut Func, name: &str, ty: TypeId, kind: LocalKind) -> LocalId {
+        f.locals.push(Local {
+            name: name.to_string(),
+            ty,
+            kind,
+            span: Span::DUMMY,
+            addr_taken: false,
+        })
+    }
+
+    fn name(v: Var, ty: TypeId) -> Expr {
+        Expr::new(ExprKind::Name(v), ty, Span::DUMMY)
+    }
+
+    fn assign(dst: Expr, src: Expr) -> Stmt {
+        Stmt {
+            kind: StmtKind::Assign(dst, src),
+            span: SHARED,
+        }
+    }
+
+    /// The right-hand sides of the function's assignments, then what it
+    /// returns.
+    fn sources(f: &Func) -> Vec<&ExprKind> {
+        f.body
+            .iter()
+            .flat_map(|s| match &s.kind {
+                StmtKind::Assign(_, src) => vec![src],
+                StmtKind::Return(vals) => vals.iter().collect(),
+                _ => vec![],
+            })
+            .map(|e| &e.kind)
+            .collect()
+    }
+
+    #[test]
+    fn maps_with_one_span_get_their_own_place() {
+        let mut types = TypeTable::new();
+        let int = types.basic(Basic::Int);
+        let map = types.map(int, int);
+        let mut p = program(types);
+        let g = p.globals.push(Global {
+            name: "g".to_string(),
+            ty: map,
+            span: Span::DUMMY,
+            readonly: false,
+            init_value: None,
+        });
+        let mut f = Func::new("f", Span::DUMMY);
+        let m = local(&mut f, "m", map, LocalKind::Var);
+        let make = Expr::new(ExprKind::MakeMap(None, MapEscape::default()), map, SHARED);
+        let lit = Expr::new(
+            ExprKind::MapLit(vec![], 0, MapEscape::default()),
+            map,
+            SHARED,
+        );
+        f.body = vec![
+            Stmt {
+                kind: StmtKind::Decl(m),
+                span: SHARED,
+            },
+            assign(name(Var::Local(m), map), make.clone()),
+            assign(name(Var::Global(g), map), make),
+            assign(name(Var::Local(m), map), lit.clone()),
+            assign(name(Var::Global(g), map), lit),
+        ];
+        let f = p.funcs.push(f);
+        analyze(&mut p);
+        let global = MapEscape::Heap("stored in global g".into());
+        assert_eq!(
+            sources(&p.funcs[f]),
+            vec![
+                &ExprKind::MakeMap(None, MapEscape::Stack),
+                &ExprKind::MakeMap(None, global.clone()),
+                &ExprKind::MapLit(vec![], 0, MapEscape::Stack),
+                &ExprKind::MapLit(vec![], 0, global),
+            ]
+        );
+    }
+
+    #[test]
+    fn conversions_with_one_span_get_their_own_buffer() {
+        let mut types = TypeTable::new();
+        let string = types.basic(Basic::String);
+        let bytes = types.slice(types.basic(Basic::Uint8));
+        let runes = types.slice(types.basic(Basic::Int32));
+        let mut p = program(types);
+        let mut f = Func::new("f", Span::DUMMY);
+        let s = local(&mut f, "s", string, LocalKind::Param);
+        let b = local(&mut f, "b", bytes, LocalKind::Var);
+        let r = local(&mut f, "r", runes, LocalKind::Var);
+        f.params = vec![s];
+        f.result_types = vec![bytes];
+        let s = name(Var::Local(s), string);
+        let to_bytes = |buf| {
+            let kind = ExprKind::StrToBytes(Box::new(s.clone()), buf);
+            Expr::new(kind, bytes, SHARED)
+        };
+        let to_runes = Expr::new(
+            ExprKind::StrToRunes(Box::new(s.clone()), ConvBuf::Heap),
+            runes,
+            SHARED,
+        );
+        f.body = vec![
+            assign(name(Var::Local(b), bytes), to_bytes(ConvBuf::Heap)),
+            assign(name(Var::Local(r), runes), to_runes),
+            Stmt {
+                kind: StmtKind::Return(vec![to_bytes(ConvBuf::Heap)]),
+                span: SHARED,
+            },
+        ];
+        let f = p.funcs.push(f);
+        analyze(&mut p);
+        let boxed = || Box::new(s.clone());
+        assert_eq!(
+            sources(&p.funcs[f]),
+            vec![
+                // Kept and never written: the string's own bytes.
+                &ExprKind::StrToBytes(boxed(), ConvBuf::Exact),
+                &ExprKind::StrToRunes(boxed(), ConvBuf::Temp),
+                // Returned: a fresh array.
+                &ExprKind::StrToBytes(boxed(), ConvBuf::Heap),
+            ]
+        );
+    }
+}
