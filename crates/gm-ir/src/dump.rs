@@ -300,7 +300,7 @@ impl Dumper<'_> {
             ExprKind::RuntimeCall(rt, _) => format!("CALLFUNC runtime.{}", rt.name()),
             ExprKind::Len(_) => "LEN".to_string(),
             ExprKind::Cap(_) => "CAP".to_string(),
-            ExprKind::MakeMap(_) => "MAKEMAP".to_string(),
+            ExprKind::MakeMap(..) => "MAKEMAP".to_string(),
             ExprKind::MakeSlice(..) => "MAKESLICE".to_string(),
             ExprKind::New => "NEW".to_string(),
             ExprKind::Append(_, spread) => format!("APPEND{}", if *spread { " ..." } else { "" }),
@@ -325,7 +325,7 @@ impl Dumper<'_> {
         };
         self.line(depth, &format!("{head} {ty}"));
         match &e.kind {
-            ExprKind::MapLit(items, _) => {
+            ExprKind::MapLit(items, ..) => {
                 for (k, v) in items {
                     self.line(depth + 1, "KEY");
                     self.expr(f, k, depth + 2);

@@ -211,6 +211,25 @@ pub enum ConvBuf {
     Exact,
 }
 
+/// Where the map made by `make` or a map literal lives, as Go's escape
+/// analysis decides it; walk lowers a stack map to a header in the frame.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MapEscape {
+    /// It does not outlive its function (or the loop iteration that makes
+    /// it).
+    Stack,
+    /// It escapes, for the reason given in words (`returned`, `stored in
+    /// global g`, …); empty until escape analysis has looked at it.
+    Heap(Box<str>),
+}
+
+impl Default for MapEscape {
+    /// Undecided maps are on the heap: that is always correct.
+    fn default() -> MapEscape {
+        MapEscape::Heap(Box::default())
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SliceKind {
     /// `s[lo:hi]` on a slice [OSLICE]
@@ -249,7 +268,8 @@ pub enum ExprKind {
     RuntimeCall(RtFn, Vec<Expr>),
     Len(Box<Expr>),
     Cap(Box<Expr>),
-    MakeMap(Option<Box<Expr>>),
+    /// `make(map[K]V)` or `make(map[K]V, hint)`.
+    MakeMap(Option<Box<Expr>>, MapEscape),
     MakeSlice(Box<Expr>, Option<Box<Expr>>),
     New,
     /// `append(s, xs...)` when `spread`, else `append(s, a, b, …)`.
@@ -265,7 +285,7 @@ pub enum ExprKind {
     RuneToStr(Box<Expr>),
     /// `map[K]V{k: v, …}`; the number is how many entries the order pass
     /// moved out as separate assignments (they still count in the hint).
-    MapLit(Vec<(Expr, Expr)>, u64),
+    MapLit(Vec<(Expr, Expr)>, u64, MapEscape),
     SliceLit(Vec<(u64, Expr)>),
     ArrayLit(Vec<(u64, Expr)>),
     StructLit(Vec<(usize, Expr)>),
@@ -402,13 +422,13 @@ macro_rules! direct_children {
                 v.extend(max.$as_deref());
                 v
             }
-            ExprKind::MakeMap(h) => h.$as_deref().into_iter().collect(),
+            ExprKind::MakeMap(h, _) => h.$as_deref().into_iter().collect(),
             ExprKind::MakeSlice(l, c) => {
                 let mut v = vec![l.$as_ref()];
                 v.extend(c.$as_deref());
                 v
             }
-            ExprKind::MapLit(es, _) => es.$iter().flat_map(|(k, v)| [k, v]).collect(),
+            ExprKind::MapLit(es, ..) => es.$iter().flat_map(|(k, v)| [k, v]).collect(),
             ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => es.$iter().map(|(_, e)| e).collect(),
             ExprKind::StructLit(es) => es.$iter().map(|(_, e)| e).collect(),
         }

@@ -7,7 +7,7 @@
 
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
-use gm_ir::{Basic, Expr, ExprKind, StmtKind, Type};
+use gm_ir::{Basic, Expr, ExprKind, MapEscape, StmtKind, Type};
 use gm_syntax::ast::{self, Unsupported};
 
 use crate::operand::{Mode, Operand};
@@ -373,7 +373,10 @@ impl<'a> Checker<'a> {
                     return self.invalid_op(span);
                 }
                 let hint = args.get(1).map(|a| Box::new(self.size_arg(a).0));
-                Operand::new(Mode::Value, Expr::new(ExprKind::MakeMap(hint), t, span))
+                Operand::new(
+                    Mode::Value,
+                    Expr::new(ExprKind::MakeMap(hint, MapEscape::default()), t, span),
+                )
             }
             _ => {
                 let msg = format!(

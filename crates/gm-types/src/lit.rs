@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
-use gm_ir::{Expr, ExprKind, Type, TypeId};
+use gm_ir::{Expr, ExprKind, MapEscape, Type, TypeId};
 use gm_syntax::ast::{self, ExprKind as A, TypeKind};
 
 use crate::Checker;
@@ -280,6 +280,9 @@ impl<'a> Checker<'a> {
             let ve = self.elem_expr(&el.value, v, "map literal");
             items.push((ke, ve));
         }
-        Operand::new(Mode::Value, Expr::new(ExprKind::MapLit(items, 0), ty, span))
+        Operand::new(
+            Mode::Value,
+            Expr::new(ExprKind::MapLit(items, 0, MapEscape::default()), ty, span),
+        )
     }
 }

@@ -587,7 +587,7 @@ impl Printer<'_> {
             }
             ExprKind::Len(x) => format!("len({})", self.expr(x)),
             ExprKind::Cap(x) => format!("cap({})", self.expr(x)),
-            ExprKind::MakeMap(h) => match h {
+            ExprKind::MakeMap(h, _) => match h {
                 Some(h) => format!("make({}, {})", self.ty(ty), self.expr(h)),
                 None => format!("make({})", self.ty(ty)),
             },
@@ -628,7 +628,7 @@ impl Printer<'_> {
                     format!("{t}({})", self.expr(x))
                 }
             }
-            ExprKind::MapLit(items, _) => {
+            ExprKind::MapLit(items, ..) => {
                 let items: Vec<String> = items
                     .iter()
                     .map(|(k, v)| format!("{}: {}", self.expr(k), self.expr(v)))

@@ -22,52 +22,30 @@
 //! reach the heap, each result, or a write) are computed for all
 //! functions together until they stop changing, so a caller sees that a
 //! map passed through `m = add(m, k)` stays on its stack.
+//!
+//! Each decision is written into the node it is about: the
+//! [`MapEscape`] of a `MakeMap` or `MapLit`, the [`ConvBuf`] of a
+//! `StrToBytes` or `StrToRunes`. Nodes are told apart by address, not
+//! span: the order pass copies expressions along with their spans.
 
 use std::collections::{HashMap, HashSet};
 
-use gm_diag::Span;
 use gm_ir::{
-    ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, Program, RangeKind, Stmt, StmtKind, Var,
+    ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, MapEscape, Program, RangeKind, Stmt, StmtKind,
+    Var,
 };
 
-/// An allocation site: its function and span.
-type Site = (FuncId, u32, u32);
-
-/// Map allocation sites that stay on the stack, and how string-to-slice
-/// conversions that stay in their function are used.
-#[derive(Default, Debug)]
-pub struct EscapeInfo {
-    stack_maps: HashSet<Site>,
-    /// Non-escaping conversions, and whether their result is written.
-    local_convs: HashMap<Site, bool>,
-    /// What makes each escaping map allocation escape, in words.
-    heap_reasons: HashMap<Site, String>,
+/// What escape analysis decided for one allocation node.
+#[derive(Debug)]
+enum Decision {
+    Map(MapEscape),
+    Conv(ConvBuf),
 }
 
-impl EscapeInfo {
-    /// Whether the map made at `span` in `func` may live on the stack.
-    pub fn on_stack(&self, func: FuncId, span: Span) -> bool {
-        self.stack_maps.contains(&(func, span.lo, span.hi))
-    }
-
-    /// Why the map made at `span` in `func` lives on the heap (`returned`,
-    /// `stored in global g`, …), when it does.
-    pub fn heap_reason(&self, func: FuncId, span: Span) -> Option<&str> {
-        self.heap_reasons
-            .get(&(func, span.lo, span.hi))
-            .map(String::as_str)
-    }
-
-    /// Where the `[]byte` (`bytes`) or `[]rune` conversion at `span` in
-    /// `func` gets its array.
-    pub fn conv_buf(&self, func: FuncId, span: Span, bytes: bool) -> ConvBuf {
-        match self.local_convs.get(&(func, span.lo, span.hi)) {
-            None => ConvBuf::Heap,
-            Some(false) if bytes => ConvBuf::Exact,
-            Some(_) => ConvBuf::Temp,
-        }
-    }
-}
+/// Allocation nodes of one function body by address. The addresses are
+/// only compared, never followed, and stay valid because the body does
+/// not change between the analysis and writing its decisions back.
+type Decisions = HashMap<*const Expr, Decision>;
 
 /// What a function does with one of its parameters: the fewest
 /// dereferences of it that reach the heap and each result, if any do.
@@ -85,7 +63,19 @@ const TRACKED_RESULTS: usize = 64;
 
 type Summaries = HashMap<FuncId, Vec<ParamLeak>>;
 
-pub fn analyze(program: &Program) -> EscapeInfo {
+/// Analyses every function and records the decisions in its nodes.
+pub fn analyze(program: &mut Program) {
+    let leaks = summaries(program);
+    let ids: Vec<FuncId> = program.funcs.keys().collect();
+    for id in ids {
+        let decided = decide(program, &program.funcs[id], &leaks);
+        let found = annotate(&mut program.funcs[id].body, &decided);
+        debug_assert_eq!(found, decided.len(), "allocation nodes not found");
+    }
+}
+
+/// The parameter summaries of all functions, at their fixed point.
+fn summaries(program: &Program) -> Summaries {
     // Refined to a fixed point, starting from "nothing leaks".
     let mut leaks: Summaries = program
         .funcs
@@ -107,29 +97,126 @@ pub fn analyze(program: &Program) -> EscapeInfo {
             break;
         }
     }
-    let mut info = EscapeInfo::default();
-    for (id, f) in program.funcs.iter() {
-        let g = Graph::build(program, f, &leaks);
-        let escaping = g.escaping();
-        for (site, alloc) in g.allocs.iter().enumerate() {
-            let key = (id, alloc.span.lo, alloc.span.hi);
-            let escapes = escaping.contains(&Node::Alloc(site));
-            match alloc.kind {
-                AllocKind::Map if !escapes => {
-                    info.stack_maps.insert(key);
-                }
-                AllocKind::Map => {
-                    info.heap_reasons
-                        .insert(key, g.escape_reason(site, &escaping));
-                }
-                AllocKind::Conv if !escapes => {
-                    info.local_convs.insert(key, g.alloc_written(site));
-                }
-                _ => {}
+    leaks
+}
+
+/// The decision for every map and string-to-slice conversion in `f`.
+fn decide(program: &Program, f: &Func, leaks: &Summaries) -> Decisions {
+    let g = Graph::build(program, f, leaks);
+    let escaping = g.escaping();
+    let mut decided = Decisions::new();
+    for (site, alloc) in g.allocs.iter().enumerate() {
+        let escapes = escaping.contains(&Node::Alloc(site));
+        let decision = match alloc.kind {
+            AllocKind::Map if !escapes => Decision::Map(MapEscape::Stack),
+            AllocKind::Map => {
+                Decision::Map(MapEscape::Heap(g.escape_reason(site, &escaping).into()))
             }
+            AllocKind::Conv { .. } if escapes => Decision::Conv(ConvBuf::Heap),
+            // Go shares the string's bytes only for a `[]byte`.
+            AllocKind::Conv { bytes: true } if !g.alloc_written(site) => {
+                Decision::Conv(ConvBuf::Exact)
+            }
+            AllocKind::Conv { .. } => Decision::Conv(ConvBuf::Temp),
+            AllocKind::Other => continue,
+        };
+        let old = decided.insert(alloc.node, decision);
+        debug_assert!(old.is_none(), "an allocation node analysed twice");
+    }
+    decided
+}
+
+/// Writes each decision into its node; returns how many nodes it found.
+fn annotate(stmts: &mut [Stmt], decided: &Decisions) -> usize {
+    let mut found = 0;
+    for s in stmts {
+        for e in stmt_exprs_mut(s) {
+            found += annotate_expr(e, decided);
         }
     }
-    info
+    found
+}
+
+fn annotate_expr(e: &mut Expr, decided: &Decisions) -> usize {
+    let mut found = 0;
+    if let Some(d) = decided.get(&std::ptr::from_ref(e)) {
+        found += 1;
+        match (&mut e.kind, d) {
+            (ExprKind::MakeMap(_, esc) | ExprKind::MapLit(_, _, esc), Decision::Map(m)) => {
+                *esc = m.clone();
+            }
+            // A buffer the checker already chose (a constant operand's
+            // exact one) stands.
+            (
+                ExprKind::StrToBytes(_, buf @ ConvBuf::Heap)
+                | ExprKind::StrToRunes(_, buf @ ConvBuf::Heap),
+                Decision::Conv(b),
+            ) => *buf = *b,
+            (ExprKind::StrToBytes(..) | ExprKind::StrToRunes(..), Decision::Conv(_)) => {}
+            (kind, d) => unreachable!("decision {d:?} for {kind:?}"),
+        }
+    }
+    if let ExprKind::Init(stmts, _) = &mut e.kind {
+        found += annotate(stmts, decided);
+    }
+    for c in e.children_mut() {
+        found += annotate_expr(c, decided);
+    }
+    found
+}
+
+/// The expressions directly in a statement, and those of the statements
+/// nested in it.
+fn stmt_exprs_mut(s: &mut Stmt) -> Vec<&mut Expr> {
+    fn list(stmts: &mut [Stmt]) -> Vec<&mut Expr> {
+        stmts.iter_mut().flat_map(stmt_exprs_mut).collect()
+    }
+    match &mut s.kind {
+        StmtKind::Block(b) => list(b),
+        StmtKind::Decl(_) | StmtKind::Break(_) | StmtKind::Continue(_) => vec![],
+        StmtKind::Assign(a, b) | StmtKind::Delete(a, b) => vec![a, b],
+        StmtKind::AssignOp { lhs, rhs, .. } => vec![lhs, rhs],
+        StmtKind::Assign2(ls, rs) => ls.iter_mut().chain(rs).collect(),
+        StmtKind::Assign2Func(ls, x) | StmtKind::Assign2MapR(ls, x) => {
+            ls.iter_mut().chain([x]).collect()
+        }
+        StmtKind::Expr(x) | StmtKind::Clear(x) | StmtKind::Panic(x) => vec![x],
+        StmtKind::Return(xs) | StmtKind::Print(xs, _) => xs.iter_mut().collect(),
+        StmtKind::If(c, then, els) => {
+            let mut v = vec![c];
+            v.extend(list(then));
+            v.extend(list(els));
+            v
+        }
+        StmtKind::For {
+            cond, post, body, ..
+        } => {
+            let mut v: Vec<&mut Expr> = cond.iter_mut().collect();
+            v.extend(post.iter_mut().flat_map(|p| stmt_exprs_mut(p)));
+            v.extend(list(body));
+            v
+        }
+        StmtKind::Range {
+            key,
+            value,
+            x,
+            body,
+            ..
+        } => {
+            let mut v: Vec<&mut Expr> = key.iter_mut().chain(value.iter_mut()).collect();
+            v.push(x);
+            v.extend(list(body));
+            v
+        }
+        StmtKind::Switch { tag, cases, .. } => {
+            let mut v: Vec<&mut Expr> = tag.iter_mut().collect();
+            for c in cases {
+                v.extend(c.exprs.iter_mut());
+                v.extend(list(&mut c.body));
+            }
+            v
+        }
+    }
 }
 
 /// What a flow into the heap does, for the reason an allocation escapes.
@@ -208,13 +295,16 @@ impl Src {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AllocKind {
     Map,
-    /// The array of `[]byte(s)` or `[]rune(s)`.
-    Conv,
+    /// The array of `[]byte(s)` (`bytes`) or `[]rune(s)`.
+    Conv {
+        bytes: bool,
+    },
     Other,
 }
 
 struct Alloc {
-    span: Span,
+    /// The node that allocates, as a key into [`Decisions`].
+    node: *const Expr,
     depth: u32,
     kind: AllocKind,
 }
@@ -276,9 +366,9 @@ impl<'a> Graph<'a> {
         }
     }
 
-    fn alloc(&mut self, span: Span, kind: AllocKind) -> usize {
+    fn alloc(&mut self, e: &Expr, kind: AllocKind) -> usize {
         self.allocs.push(Alloc {
-            span,
+            node: std::ptr::from_ref(e),
             depth: self.depth,
             kind,
         });
@@ -662,15 +752,15 @@ impl<'a> Graph<'a> {
     fn expr_sources(&mut self, e: &Expr) -> Vec<Src> {
         match &e.kind {
             ExprKind::Name(Var::Local(l)) => vec![Src::contents(Node::Var(*l))],
-            ExprKind::MakeMap(hint) => {
+            ExprKind::MakeMap(hint, _) => {
                 if let Some(h) = hint {
                     self.expr(h);
                 }
-                let a = self.alloc(e.span, AllocKind::Map);
+                let a = self.alloc(e, AllocKind::Map);
                 vec![Src::address(Node::Alloc(a))]
             }
-            ExprKind::MapLit(entries, _) => {
-                let a = self.alloc(e.span, AllocKind::Map);
+            ExprKind::MapLit(entries, ..) => {
+                let a = self.alloc(e, AllocKind::Map);
                 for (k, v) in entries {
                     let ks = self.expr(k);
                     self.because(Cause::Map);
@@ -683,17 +773,18 @@ impl<'a> Graph<'a> {
             }
             ExprKind::StrToBytes(x, _) | ExprKind::StrToRunes(x, _) => {
                 self.expr(x);
-                let a = self.alloc(e.span, AllocKind::Conv);
+                let bytes = matches!(e.kind, ExprKind::StrToBytes(..));
+                let a = self.alloc(e, AllocKind::Conv { bytes });
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::PtrLit(lit) => {
-                let a = self.alloc(e.span, AllocKind::Other);
+                let a = self.alloc(e, AllocKind::Other);
                 let inner = self.expr(lit);
                 self.flow(inner, Node::Alloc(a));
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::New => {
-                let a = self.alloc(e.span, AllocKind::Other);
+                let a = self.alloc(e, AllocKind::Other);
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Addr(x) => self.addr(x),
@@ -717,7 +808,7 @@ impl<'a> Graph<'a> {
             ExprKind::ArrayLit(items) => items.iter().flat_map(|(_, v)| self.expr(v)).collect(),
             ExprKind::SliceLit(items) => {
                 // The elements live in an array of their own.
-                let a = self.alloc(e.span, AllocKind::Other);
+                let a = self.alloc(e, AllocKind::Other);
                 for (_, v) in items {
                     let vs = self.expr(v);
                     self.flow(vs, Node::Alloc(a));
@@ -728,7 +819,7 @@ impl<'a> Graph<'a> {
                 for x in std::iter::once(len).chain(cap) {
                     self.expr(x);
                 }
-                let a = self.alloc(e.span, AllocKind::Other);
+                let a = self.alloc(e, AllocKind::Other);
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Append(args, spread) => {
@@ -842,5 +933,154 @@ fn carries_pointers(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
     match types.under(t) {
         gm_ir::Type::Tuple(ts) => ts.iter().any(|&t| carries_pointers(types, t)),
         _ => crate::mapfast::has_pointers(types, t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cranelift_entity::PrimaryMap;
+    use gm_diag::Span;
+    use gm_ir::{Basic, Global, Local, LocalKind, TypeId, TypeTable};
+
+    use super::*;
+
+    /// The span every allocation below shares, as copies made by the order
+    /// pass share their original's.
+    const SHARED: Span = Span { lo: 10, hi: 20 };
+
+    fn program(types: TypeTable) -> Program {
+        Program {
+            types,
+            globals: PrimaryMap::new(),
+            funcs: PrimaryMap::new(),
+            init: None,
+            main: None,
+        }
+    }
+
+    fn local(f: &mut Func, name: &str, ty: TypeId, kind: LocalKind) -> LocalId {
+        f.locals.push(Local {
+            name: name.to_string(),
+            ty,
+            kind,
+            span: Span::DUMMY,
+            addr_taken: false,
+        })
+    }
+
+    fn name(v: Var, ty: TypeId) -> Expr {
+        Expr::new(ExprKind::Name(v), ty, Span::DUMMY)
+    }
+
+    fn assign(dst: Expr, src: Expr) -> Stmt {
+        Stmt {
+            kind: StmtKind::Assign(dst, src),
+            span: SHARED,
+        }
+    }
+
+    /// The right-hand sides of the function's assignments, then what it
+    /// returns.
+    fn sources(f: &Func) -> Vec<&ExprKind> {
+        f.body
+            .iter()
+            .flat_map(|s| match &s.kind {
+                StmtKind::Assign(_, src) => vec![src],
+                StmtKind::Return(vals) => vals.iter().collect(),
+                _ => vec![],
+            })
+            .map(|e| &e.kind)
+            .collect()
+    }
+
+    #[test]
+    fn maps_with_one_span_get_their_own_place() {
+        let mut types = TypeTable::new();
+        let int = types.basic(Basic::Int);
+        let map = types.map(int, int);
+        let mut p = program(types);
+        let g = p.globals.push(Global {
+            name: "g".to_string(),
+            ty: map,
+            span: Span::DUMMY,
+            readonly: false,
+            init_value: None,
+        });
+        let mut f = Func::new("f", Span::DUMMY);
+        let m = local(&mut f, "m", map, LocalKind::Var);
+        let make = Expr::new(ExprKind::MakeMap(None, MapEscape::default()), map, SHARED);
+        let lit = Expr::new(
+            ExprKind::MapLit(vec![], 0, MapEscape::default()),
+            map,
+            SHARED,
+        );
+        f.body = vec![
+            Stmt {
+                kind: StmtKind::Decl(m),
+                span: SHARED,
+            },
+            assign(name(Var::Local(m), map), make.clone()),
+            assign(name(Var::Global(g), map), make),
+            assign(name(Var::Local(m), map), lit.clone()),
+            assign(name(Var::Global(g), map), lit),
+        ];
+        let f = p.funcs.push(f);
+        analyze(&mut p);
+        let global = MapEscape::Heap("stored in global g".into());
+        assert_eq!(
+            sources(&p.funcs[f]),
+            vec![
+                &ExprKind::MakeMap(None, MapEscape::Stack),
+                &ExprKind::MakeMap(None, global.clone()),
+                &ExprKind::MapLit(vec![], 0, MapEscape::Stack),
+                &ExprKind::MapLit(vec![], 0, global),
+            ]
+        );
+    }
+
+    #[test]
+    fn conversions_with_one_span_get_their_own_buffer() {
+        let mut types = TypeTable::new();
+        let string = types.basic(Basic::String);
+        let bytes = types.slice(types.basic(Basic::Uint8));
+        let runes = types.slice(types.basic(Basic::Int32));
+        let mut p = program(types);
+        let mut f = Func::new("f", Span::DUMMY);
+        let s = local(&mut f, "s", string, LocalKind::Param);
+        let b = local(&mut f, "b", bytes, LocalKind::Var);
+        let r = local(&mut f, "r", runes, LocalKind::Var);
+        f.params = vec![s];
+        f.result_types = vec![bytes];
+        let s = name(Var::Local(s), string);
+        let to_bytes = |buf| {
+            let kind = ExprKind::StrToBytes(Box::new(s.clone()), buf);
+            Expr::new(kind, bytes, SHARED)
+        };
+        let to_runes = Expr::new(
+            ExprKind::StrToRunes(Box::new(s.clone()), ConvBuf::Heap),
+            runes,
+            SHARED,
+        );
+        f.body = vec![
+            assign(name(Var::Local(b), bytes), to_bytes(ConvBuf::Heap)),
+            assign(name(Var::Local(r), runes), to_runes),
+            Stmt {
+                kind: StmtKind::Return(vec![to_bytes(ConvBuf::Heap)]),
+                span: SHARED,
+            },
+        ];
+        let f = p.funcs.push(f);
+        analyze(&mut p);
+        let boxed = || Box::new(s.clone());
+        assert_eq!(
+            sources(&p.funcs[f]),
+            vec![
+                // Kept and never written: the string's own bytes.
+                &ExprKind::StrToBytes(boxed(), ConvBuf::Exact),
+                &ExprKind::StrToRunes(boxed(), ConvBuf::Temp),
+                // Returned: a fresh array.
+                &ExprKind::StrToBytes(boxed(), ConvBuf::Heap),
+            ]
+        );
     }
 }

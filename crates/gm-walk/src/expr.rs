@@ -5,7 +5,7 @@
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
 use gm_ir::runtime::RtFn;
-use gm_ir::{Basic, BinOp, ConvBuf, Expr, ExprKind, Stmt, StmtKind, TypeId};
+use gm_ir::{Basic, BinOp, Expr, ExprKind, MapEscape, Stmt, StmtKind, TypeId};
 
 use crate::mapfast::{MapFast, MapOp, map_fast, map_fn_why};
 use crate::rtypes::{HMAP_BUCKETS, HMAP_HASH0};
@@ -30,7 +30,7 @@ impl Walk<'_, '_> {
         }
         match e.kind {
             ExprKind::IndexMap(..) => self.index_map(e, false, out),
-            ExprKind::MakeMap(_) => self.make_map(e, out),
+            ExprKind::MakeMap(..) => self.make_map(e, out),
             ExprKind::MapLit(..) => {
                 let t = self.ctx.zeroed_temp(out, e.ty, e.span);
                 self.map_lit(e, t.clone(), out);
@@ -40,20 +40,6 @@ impl Walk<'_, '_> {
                 let args = args.into_iter().map(|a| self.expr(a, out)).collect();
                 let args = self.call_args(args, out);
                 Expr::new(ExprKind::Call(f, args), e.ty, e.span)
-            }
-            ExprKind::StrToBytes(_, ConvBuf::Heap) | ExprKind::StrToRunes(_, ConvBuf::Heap) => {
-                let bytes = matches!(e.kind, ExprKind::StrToBytes(..));
-                let (ExprKind::StrToBytes(x, _) | ExprKind::StrToRunes(x, _)) = e.kind else {
-                    unreachable!("matched above")
-                };
-                let x = Box::new(self.expr(*x, out));
-                let buf = self.esc.conv_buf(self.func_id, e.span, bytes);
-                let kind = if bytes {
-                    ExprKind::StrToBytes(x, buf)
-                } else {
-                    ExprKind::StrToRunes(x, buf)
-                };
-                Expr::new(kind, e.ty, e.span)
             }
             ExprKind::Init(stmts, x) => {
                 let mut init = self.block(stmts);
@@ -193,7 +179,7 @@ impl Walk<'_, '_> {
     /// deciding between a heap map and a stack header.
     pub fn make_map(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Expr {
         let Expr { kind, ty, span } = e;
-        let ExprKind::MakeMap(hint) = kind else {
+        let ExprKind::MakeMap(hint, esc) = kind else {
             unreachable!("a make")
         };
         let int = self.ctx.types.basic(Basic::Int);
@@ -201,24 +187,24 @@ impl Walk<'_, '_> {
             Some(h) => self.expr(*h, out),
             None => Expr::new(ExprKind::Const(ConstValue::int(0)), int, span),
         };
-        let on_stack = self.esc.on_stack(self.func_id, span);
-        self.make_map_with(ty, hint, on_stack, span, out)
+        self.make_map_with(ty, hint, &esc, span, out)
     }
 
     pub fn make_map_with(
         &mut self,
         ty: TypeId,
         hint: Expr,
-        on_stack: bool,
+        esc: &MapEscape,
         span: Span,
         out: &mut Vec<Stmt>,
     ) -> Expr {
+        let on_stack = *esc == MapEscape::Stack;
         let const_hint = match &hint.kind {
             ExprKind::Const(v) => v.as_int(),
             _ => None,
         };
         let small = const_hint.is_some_and(|h| h <= BUCKET_COUNT);
-        self.explain_make(on_stack, const_hint, span);
+        self.explain_make(esc, const_hint, span);
         let mut header = None;
         if on_stack {
             // var hv hmap; h := &hv
@@ -291,16 +277,17 @@ impl Walk<'_, '_> {
 impl Walk<'_, '_> {
     /// Why a `make` or literal becomes the calls it does: escape analysis
     /// picks the header's place, the constant hint the bucket's.
-    fn explain_make(&mut self, on_stack: bool, hint: Option<i128>, span: Span) {
+    fn explain_make(&mut self, esc: &MapEscape, hint: Option<i128>, span: Span) {
         let hint_text = match hint {
             Some(h) if h <= BUCKET_COUNT => format!("hint {h} <= {BUCKET_COUNT}"),
             Some(h) => format!("hint {h} > {BUCKET_COUNT}"),
             None => "the hint is not constant".to_string(),
         };
-        let escapes = || match self.esc.heap_reason(self.func_id, span) {
-            Some(r) => format!("the map escapes to heap: {r}"),
-            None => "the map escapes to heap".to_string(),
+        let escapes = || match esc {
+            MapEscape::Heap(r) if !r.is_empty() => format!("the map escapes to heap: {r}"),
+            _ => "the map escapes to heap".to_string(),
         };
+        let on_stack = *esc == MapEscape::Stack;
         let (f, text) = match (on_stack, hint.is_some_and(|h| h <= BUCKET_COUNT)) {
             (true, true) => (
                 RtFn::rand32,

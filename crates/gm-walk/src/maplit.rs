@@ -17,7 +17,7 @@ impl Walk<'_, '_> {
     /// Builds the literal `lit` into the variable `m`.
     pub fn map_lit(&mut self, lit: Expr, m: Expr, out: &mut Vec<Stmt>) {
         let Expr { kind, ty, span } = lit;
-        let ExprKind::MapLit(entries, moved) = kind else {
+        let ExprKind::MapLit(entries, moved, esc) = kind else {
             unreachable!("a map literal")
         };
         let int = self.ctx.types.basic(Basic::Int);
@@ -26,7 +26,6 @@ impl Walk<'_, '_> {
             int,
             span,
         );
-        let on_stack = self.esc.on_stack(self.func_id, span);
         let n = entries.len();
         let total = n as u64 + moved;
         let saved = self.context.take();
@@ -34,7 +33,7 @@ impl Walk<'_, '_> {
             "map literal with {total} {}",
             if total == 1 { "entry" } else { "entries" }
         ));
-        let made = self.make_map_with(ty, hint, on_stack, span, out);
+        let made = self.make_map_with(ty, hint, &esc, span, out);
         out.push(stmt(StmtKind::Assign(m.clone(), made), span));
         let (kt, vt) = self.ctx.types.map_types(ty).expect("a map type");
         if n > MAX_UNROLLED {

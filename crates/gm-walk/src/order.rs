@@ -578,7 +578,7 @@ impl Order<'_, '_> {
             | ExprKind::Len(_)
             | ExprKind::Cap(_)
             | ExprKind::Copy(..)
-            | ExprKind::MakeMap(_)
+            | ExprKind::MakeMap(..)
             | ExprKind::MakeSlice(..)
             | ExprKind::MinMax(..)
             | ExprKind::New
@@ -649,19 +649,19 @@ impl Order<'_, '_> {
     /// ones become assignments after it (Go issue 26552).
     fn map_lit(&mut self, e: Expr) -> Expr {
         let Expr { kind, ty, span } = e;
-        let ExprKind::MapLit(entries, moved) = kind else {
+        let ExprKind::MapLit(entries, moved, esc) = kind else {
             unreachable!()
         };
         let (statics, dynamics): (Vec<_>, Vec<_>) = entries
             .into_iter()
             .partition(|(k, v)| is_static_literal(k) && is_static_literal(v));
         if dynamics.is_empty() {
-            return Expr::new(ExprKind::MapLit(statics, moved), ty, span);
+            return Expr::new(ExprKind::MapLit(statics, moved, esc), ty, span);
         }
         let m = self.ctx.temp(ty, span);
         crate::util::declare(&mut self.out, &m);
         let lit = Expr::new(
-            ExprKind::MapLit(statics, moved + dynamics.len() as u64),
+            ExprKind::MapLit(statics, moved + dynamics.len() as u64, esc),
             ty,
             span,
         );

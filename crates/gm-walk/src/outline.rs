@@ -72,7 +72,7 @@ fn may_have_effects(e: &Expr) -> bool {
             !matches!(&y.kind, ExprKind::Const(v) if !v.is_zero())
         }
         ExprKind::Binary(..) => false,
-        ExprKind::MakeMap(hint) => !hint
+        ExprKind::MakeMap(hint, _) => !hint
             .as_deref()
             .is_none_or(|h| matches!(&h.kind, ExprKind::Const(v) if v.is_zero())),
         _ => true,
@@ -83,7 +83,7 @@ fn may_have_effects(e: &Expr) -> bool {
 /// and struct fields, and the type operand of `new`.
 fn node_count(e: &Expr) -> usize {
     let extra = match &e.kind {
-        ExprKind::MapLit(entries, _) => entries.len(),
+        ExprKind::MapLit(entries, ..) => entries.len(),
         ExprKind::StructLit(fields) => fields.len(),
         ExprKind::New => 1,
         _ => 0,

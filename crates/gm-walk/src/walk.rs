@@ -4,14 +4,14 @@
 use gm_diag::Span;
 use gm_ir::{Expr, ExprKind, FuncId, Program, RangeKind, Stmt, StmtKind, TypeId};
 
-use crate::escape::{self, EscapeInfo};
+use crate::escape;
 use crate::rtypes::RuntimeTypes;
 use crate::util::{Ctx, is_name, stmt};
 use crate::why::Reasons;
 use gm_ir::runtime::RtFn;
 
 pub fn walk_program(program: &mut Program) -> Reasons {
-    let esc = escape::analyze(program);
+    escape::analyze(program);
     let mut rt = RuntimeTypes::default();
     let mut why = Reasons::default();
     let ids: Vec<FuncId> = program.funcs.keys().collect();
@@ -27,7 +27,6 @@ pub fn walk_program(program: &mut Program) -> Reasons {
         let mut w = Walk {
             ctx: &mut ctx,
             rt: &mut rt,
-            esc: &esc,
             func_id: id,
             why: &mut why,
             context: None,
@@ -42,7 +41,6 @@ pub fn walk_program(program: &mut Program) -> Reasons {
 pub(crate) struct Walk<'c, 'p> {
     pub ctx: &'c mut Ctx<'p>,
     pub rt: &'c mut RuntimeTypes,
-    pub esc: &'c EscapeInfo,
     pub func_id: FuncId,
     pub why: &'c mut Reasons,
     /// Added to the reasons of the calls being made (a map literal's).
