@@ -497,7 +497,7 @@ impl Verifier<'_, '_> {
                     }
                 }
             }
-            ExprKind::MapLit(entries, _) => {
+            ExprKind::MapLit(entries, ..) => {
                 if self.walked() {
                     self.fail(span, "a map literal is left");
                 } else if self.ordered() {
@@ -508,7 +508,7 @@ impl Verifier<'_, '_> {
                     }
                 }
             }
-            ExprKind::MakeMap(_) if self.walked() => self.fail(span, "a make(map) is left"),
+            ExprKind::MakeMap(..) if self.walked() => self.fail(span, "a make(map) is left"),
             ExprKind::Binary(op @ (BinOp::AndAnd | BinOp::OrOr), ..) if self.ordered() => {
                 let message = format!(
                     "{} is not evaluated into a temporary, its right side conditionally",
@@ -641,7 +641,7 @@ fn call_like(kind: &ExprKind) -> Option<&'static str> {
         ExprKind::Len(_) => "len",
         ExprKind::Cap(_) => "cap",
         ExprKind::Copy(..) => "copy",
-        ExprKind::MakeMap(_) => "make(map)",
+        ExprKind::MakeMap(..) => "make(map)",
         ExprKind::MakeSlice(..) => "make",
         ExprKind::MinMax(..) => "min/max",
         ExprKind::New => "new",
@@ -1079,7 +1079,7 @@ func main() {
         let (k, v) = (int_const(&p, 9), name_of(&p, "n"));
         let (_, body) = split(&mut p);
         edit_expr(body, |e| match &mut e.kind {
-            ExprKind::MapLit(entries, _) => {
+            ExprKind::MapLit(entries, ..) => {
                 entries.push((k.clone(), v.clone()));
                 true
             }
