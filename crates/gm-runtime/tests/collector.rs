@@ -108,3 +108,38 @@ fn an_iterator_keeps_the_array_it_walks_alive() {
         assert!(!testing::stats(t, h).growing || (*h).b > 3);
     }
 }
+
+#[test]
+fn a_finished_iterator_lets_go_of_its_map() {
+    let t = U64Fast::map_type();
+    let h = abi::makemap_small();
+    // SAFETY (whole test): a live map; the iterator lives on the collected
+    // heap and is held by this stack.
+    unsafe {
+        for k in 0..5000u64 {
+            put(h, k, k);
+        }
+        let mut it = new_iter();
+        abi::mapiterinit(t, h, &mut *it);
+        let mut seen = 0;
+        while !it.key.is_null() {
+            seen += 1;
+            abi::mapiternext(&mut *it);
+        }
+        assert_eq!(seen, 5000);
+        // The iterator stays where a stack frame would keep it; nothing in
+        // it may reach the map, its buckets or their overflow lists.
+        let words = [
+            it.h as usize,
+            it.buckets as usize,
+            it.bptr as usize,
+            it.overflow as usize,
+            it.oldoverflow as usize,
+            it.elem as usize,
+        ];
+        assert_eq!(words, [0; 6]);
+        // Further steps are harmless.
+        abi::mapiternext(&mut *it);
+        assert!(it.key.is_null());
+    }
+}

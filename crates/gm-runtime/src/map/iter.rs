@@ -149,13 +149,20 @@ unsafe fn next_plain(it: &mut Hiter, t: &MapType) {
 }
 
 /// Whether the walk is back at its starting bucket, every bucket read;
-/// then the iterator is left finished (`key` null).
+/// then the iterator is left finished (`key` null) and lets go of the map:
+/// it stays on the stack after its loop, where the collector, which cannot
+/// tell it is dead, would otherwise keep the map and its buckets alive.
 #[inline(always)]
 fn walked_all(it: &mut Hiter, bucket: usize) -> bool {
     let done = bucket == it.start_bucket && it.wrapped;
     if done {
         it.key = ptr::null_mut();
         it.elem = ptr::null_mut();
+        it.h = ptr::null_mut();
+        it.buckets = ptr::null_mut();
+        it.bptr = ptr::null_mut();
+        it.overflow = ptr::null_mut();
+        it.oldoverflow = ptr::null_mut();
     }
     done
 }
