@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,13 +52,16 @@ def run_once(cmd):
             tempfile.NamedTemporaryFile("rb") as rss:
         start = time.perf_counter()
         proc = subprocess.Popen(["/usr/bin/time", "-v", "-o", rss.name] + cmd, stdout=out, stderr=err)
-        try:
-            code = proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            code = -9
+        # A blocking wait returns the moment the child exits; Popen.wait
+        # with a timeout polls, in steps of up to 50 ms, which would round
+        # every time up to that grid.
+        killer = threading.Timer(TIMEOUT, proc.kill)
+        killer.start()
+        code = proc.wait()
         elapsed = time.perf_counter() - start
+        if not killer.is_alive():
+            code = -9
+        killer.cancel()
         out.seek(0)
         err.seek(0)
         found = PEAK.search(rss.read())
