@@ -290,18 +290,6 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::Field;
-
-    fn structure(t: &mut TypeTable, fs: &[(&str, TypeId)]) -> TypeId {
-        let fields = fs
-            .iter()
-            .map(|&(name, ty)| Field {
-                name: name.into(),
-                ty,
-            })
-            .collect();
-        t.intern(Type::Struct(fields))
-    }
 
     #[test]
     fn pointer_words_follow_go_gcdata() {
@@ -315,17 +303,14 @@ mod tests {
         let m = t.map(s, int);
         // int, string (ptr, len), *int, [3]byte + pad, []int (ptr, len, cap), int
         let bytes = t.array(u8_, 3);
-        let mixed = structure(
-            &mut t,
-            &[
-                ("a", int),
-                ("s", s),
-                ("p", p),
-                ("b", bytes),
-                ("sl", sl),
-                ("z", int),
-            ],
-        );
+        let mixed = t.structure(&[
+            ("a", int),
+            ("s", s),
+            ("p", p),
+            ("b", bytes),
+            ("sl", sl),
+            ("z", int),
+        ]);
         let l = t.layout(mixed);
         assert_eq!(l.size, 72);
         assert_eq!(l.pointer_words(), Some(vec![1, 3, 5]));
@@ -356,13 +341,13 @@ mod tests {
         let f32_ = t.basic(Basic::Float32);
         let s = t.basic(Basic::String);
         let sl = t.slice(i32_);
-        let padded = structure(&mut t, &[("a", i8_), ("b", i32_)]);
-        let blank = structure(&mut t, &[("a", i32_), ("_", i32_)]);
-        let pair = structure(&mut t, &[("a", i32_), ("b", i32_)]);
-        let one_float = structure(&mut t, &[("f", f32_)]);
+        let padded = t.structure(&[("a", i8_), ("b", i32_)]);
+        let blank = t.structure(&[("a", i32_), ("_", i32_)]);
+        let pair = t.structure(&[("a", i32_), ("b", i32_)]);
+        let one_float = t.structure(&[("f", f32_)]);
         let a1s = t.array(s, 1);
         let a2s = t.array(s, 2);
-        let empty = structure(&mut t, &[]);
+        let empty = t.structure(&[]);
         for (ty, alg, mem_eq) in [
             (i8_, Alg::Mem8, true),
             (f32_, Alg::Float32, false),
@@ -387,7 +372,7 @@ mod tests {
         let named = t.new_named("T", 0);
         let int = t.basic(Basic::Int);
         let p = t.pointer(named);
-        let st = structure(&mut t, &[("next", p), ("v", int)]);
+        let st = t.structure(&[("next", p), ("v", int)]);
         t.set_underlying(named, st);
         t.complete_layouts();
         assert_eq!(t.size(named), 16);

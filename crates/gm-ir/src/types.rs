@@ -241,6 +241,18 @@ impl TypeTable {
         self.intern(Type::Array(elem, len))
     }
 
+    /// The struct type with these fields, in order.
+    pub fn structure(&mut self, fields: &[(&str, TypeId)]) -> TypeId {
+        let fields = fields
+            .iter()
+            .map(|&(name, ty)| Field {
+                name: name.to_string(),
+                ty,
+            })
+            .collect();
+        self.intern(Type::Struct(fields))
+    }
+
     pub fn tuple(&mut self, elems: Vec<TypeId>) -> TypeId {
         self.intern(Type::Tuple(elems))
     }

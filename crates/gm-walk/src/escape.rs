@@ -948,7 +948,8 @@ mod tests {
     /// pass share their original's.
     const SHARED: Span = Span { lo: 10, hi: 20 };
 
-    fn program(types: TypeTable) -> Program {
+    fn program(mut types: TypeTable) -> Program {
+        types.complete_layouts();
         Program {
             types,
             globals: PrimaryMap::new(),

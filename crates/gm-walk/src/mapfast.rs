@@ -151,18 +151,6 @@ pub fn map_fn_why(types: &TypeTable, map: TypeId, op: MapOp) -> (RtFn, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gm_ir::types::Field;
-
-    fn fields(t: &mut TypeTable, fs: &[(&str, TypeId)]) -> TypeId {
-        t.intern(Type::Struct(
-            fs.iter()
-                .map(|(n, ty)| Field {
-                    name: n.to_string(),
-                    ty: *ty,
-                })
-                .collect(),
-        ))
-    }
 
     #[test]
     fn variants_follow_the_verified_table() {
@@ -181,11 +169,11 @@ mod tests {
         let a1s = t.array(s, 1);
         let a2s = t.array(s, 2);
         let a1f = t.array(f64_, 1);
-        let padded = fields(&mut t, &[("a", i8_), ("b", i32_)]);
-        let blank = fields(&mut t, &[("a", i32_), ("_", i32_)]);
-        let one_str = fields(&mut t, &[("s", s)]);
-        let two_i32 = fields(&mut t, &[("a", i32_), ("b", i32_)]);
-        let ptr_and_int = fields(&mut t, &[("p", pint), ("x", int)]);
+        let padded = t.structure(&[("a", i8_), ("b", i32_)]);
+        let blank = t.structure(&[("a", i32_), ("_", i32_)]);
+        let one_str = t.structure(&[("s", s)]);
+        let two_i32 = t.structure(&[("a", i32_), ("b", i32_)]);
+        let ptr_and_int = t.structure(&[("p", pint), ("x", int)]);
         let big = t.array(u8_, 129);
         let cases = [
             (int, RtFn::mapaccess1_fast64, RtFn::mapassign_fast64),

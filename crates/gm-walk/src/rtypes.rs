@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 
 use gm_abi::map::{self as abi, Word};
-use gm_ir::types::Field;
-use gm_ir::{Basic, Type, TypeId, TypeTable};
+use gm_ir::{Basic, TypeId, TypeTable};
 
 /// Index of `hiter.key` and `hiter.elem`.
 pub const HITER_KEY: usize = abi::HITER_KEY;
@@ -23,16 +22,8 @@ pub struct RuntimeTypes {
     buckets: HashMap<TypeId, TypeId>,
 }
 
-fn named_struct(types: &mut TypeTable, name: &str, fields: Vec<(&str, TypeId)>) -> TypeId {
-    let st = types.intern(Type::Struct(
-        fields
-            .into_iter()
-            .map(|(n, ty)| Field {
-                name: n.to_string(),
-                ty,
-            })
-            .collect(),
-    ));
+fn named_struct(types: &mut TypeTable, name: &str, fields: &[(&str, TypeId)]) -> TypeId {
+    let st = types.structure(fields);
     let named = types.new_named(name, 0);
     types.set_underlying(named, st);
     named
@@ -54,8 +45,8 @@ fn abi_struct(types: &mut TypeTable, name: &str, fields: &[abi::Field]) -> TypeI
             };
             (f.name, types.basic(b))
         })
-        .collect();
-    named_struct(types, name, fields)
+        .collect::<Vec<_>>();
+    named_struct(types, name, &fields)
 }
 
 impl RuntimeTypes {
@@ -97,7 +88,7 @@ impl RuntimeTypes {
             ("overflow", types.basic(Basic::UnsafePointer)),
         ];
         let name = format!("map.bucket[{}]{}", types.display(k), types.display(v));
-        let t = named_struct(types, &name, fields);
+        let t = named_struct(types, &name, &fields);
         self.buckets.insert(canon, t);
         t
     }
@@ -125,7 +116,7 @@ mod tests {
         let i64_ = types.basic(Basic::Int64);
         let s = types.basic(Basic::String);
         let b = types.basic(Basic::Uint8);
-        let empty = types.intern(Type::Struct(vec![]));
+        let empty = types.structure(&[]);
         let big = types.array(b, 129);
         let b128 = types.array(b, 128);
         for (k, v, size) in [
