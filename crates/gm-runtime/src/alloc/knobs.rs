@@ -92,20 +92,21 @@ pub fn apply() {
                 bdwgc::GC_set_free_space_divisor(free_space_divisor(pct));
                 // Go's smallest heap goal: a tiny live set does not mean a
                 // collection every few kilobytes.
-                bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(pct));
+                bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(pct, 0));
             }
         }
         if let Some(limit) = knobs.memlimit {
             bdwgc::GC_set_max_heap_size(limit.min(usize::MAX as u64) as usize);
         }
-        if knobs.gctrace {
+        if knobs.gctrace || knobs.gogc.is_some() {
             bdwgc::GC_set_on_collection_event(on_collection);
         }
     }
     STRESS_EVERY.store(knobs.stress, Ordering::Relaxed);
     *lock() = Some(Trace {
         start: Some(Instant::now()),
-        gogc: knobs.gogc.unwrap_or(0),
+        gogc: knobs.gogc,
+        print: knobs.gctrace,
         ..Trace::default()
     });
 }
@@ -117,16 +118,25 @@ pub fn free_space_divisor(gogc: u32) -> usize {
     (200 / gogc.max(1) as usize).max(1)
 }
 
-/// Go's minimum heap (4 MB at GOGC=100, scaled by GOGC) as the least
-/// allocation between two collections.
-pub fn min_bytes_allocd(gogc: u32) -> usize {
-    ((4usize << 20) / 100 * gogc.max(1) as usize).max(64 << 10)
+/// Go's minimum heap goal: 4 MB at GOGC=100, scaled by GOGC.
+pub fn min_heap(gogc: u32) -> usize {
+    (4usize << 20) / 100 * gogc.max(1) as usize
+}
+
+/// The least allocation before the next collection, given the heap in use
+/// after the last: what Go's minimum heap goal leaves room for (Go counts
+/// the live heap against that goal, so a live set near it collects sooner).
+pub fn min_bytes_allocd(gogc: u32, live: usize) -> usize {
+    min_heap(gogc).saturating_sub(live).max(64 << 10)
 }
 
 #[derive(Default)]
 struct Trace {
     start: Option<Instant>,
-    gogc: u32,
+    /// `None`: collection is off.
+    gogc: Option<u32>,
+    /// `gctrace`: print a line per collection.
+    print: bool,
     began: Option<Instant>,
     before: usize,
     paused: f64,
@@ -142,9 +152,11 @@ fn in_use(s: &ProfStats) -> usize {
     s.heapsize_full.saturating_sub(s.free_bytes_full)
 }
 
-/// The collection callback for `gctrace`: one line per collection in Go's
-/// layout. bdwgc stops the world for the whole collection, so the pause is
-/// reported as the mark phase and the other phases as 0.
+/// The collection callback: after each collection, the allowance until the
+/// next follows Go's minimum heap goal; for `gctrace`, one line per
+/// collection in Go's layout. bdwgc stops the world for the whole
+/// collection, so the pause is reported as the mark phase and the other
+/// phases as 0.
 unsafe extern "C" fn on_collection(event: std::ffi::c_int) {
     let mut s = ProfStats::default();
     // SAFETY: the callback runs with the allocation lock held, which is what
@@ -168,9 +180,19 @@ unsafe extern "C" fn on_collection(event: std::ffi::c_int) {
             } else {
                 0
             };
-            let mb = |b: usize| b >> 20;
             let after = in_use(&s);
-            let goal = after + after / 100 * t.gogc as usize;
+            if let Some(gogc) = t.gogc {
+                // SAFETY: a plain setter; the allocation lock is held.
+                unsafe { bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(gogc, after)) };
+            }
+            if !t.print {
+                return;
+            }
+            let mb = |b: usize| b >> 20;
+            let goal = match t.gogc {
+                Some(g) => (after + after / 100 * g as usize).max(min_heap(g)),
+                None => after,
+            };
             let line = format!(
                 "gc {} @{since:.3}s {pct}%: 0+{pause:.3}+0 ms clock, 0+{pause:.3}/0/0+0 ms cpu, {}->{}->{} MB, {} MB goal, 0 MB stacks, {} MB globals, 1 P\n",
                 s.gc_no,
@@ -221,7 +243,10 @@ mod tests {
         assert_eq!(free_space_divisor(100), 2);
         assert_eq!(free_space_divisor(400), 1);
         assert_eq!(free_space_divisor(25), 8);
-        assert_eq!(min_bytes_allocd(100), (4 << 20) / 100 * 100);
+        assert_eq!(min_heap(100), (4 << 20) / 100 * 100);
+        assert_eq!(min_bytes_allocd(100, 0), min_heap(100));
+        assert_eq!(min_bytes_allocd(100, 1 << 20), min_heap(100) - (1 << 20));
+        assert_eq!(min_bytes_allocd(100, 64 << 20), 64 << 10);
     }
 
     #[test]
