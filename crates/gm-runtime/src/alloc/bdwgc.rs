@@ -51,6 +51,7 @@ unsafe extern "C" {
     pub fn GC_calloc_explicitly_typed(n: usize, bytes: usize, d: usize) -> *mut c_void;
     pub fn GC_free(p: *mut c_void);
     pub fn GC_base(p: *mut c_void) -> *mut c_void;
+    pub fn GC_size(p: *const c_void) -> usize;
     pub fn GC_gcollect();
     pub fn GC_disable();
     pub fn GC_set_free_space_divisor(divisor: usize);

@@ -308,9 +308,34 @@ pub unsafe fn free_unreachable(p: *mut u8) {
     // the start of a heap object nothing uses (the caller's contract).
     unsafe {
         if !p.is_null() && bdwgc::GC_base(p.cast()) == p.cast() {
+            release_pages(p, bdwgc::GC_size(p.cast()));
             bdwgc::GC_free(p.cast());
         }
     }
+}
+
+/// Freed blocks at least this large give their pages back to the kernel at
+/// once: a growing map's earlier arrays are seldom reused as a whole, and
+/// would otherwise stay resident for the rest of the run.
+const RELEASE_FREED: usize = 1 << 20;
+
+/// Drops the physical pages wholly inside block `p` of `size` bytes (they
+/// read as zeros if the block is used again).
+fn release_pages(p: *mut u8, size: usize) {
+    #[cfg(target_os = "linux")]
+    if size >= RELEASE_FREED {
+        let start = (p as usize).next_multiple_of(4096);
+        let end = (p as usize + size) & !4095;
+        if end > start {
+            // SAFETY: the range lies inside a block nothing reaches any
+            // more (free_unreachable's contract); anonymous private pages
+            // dropped this way come back zeroed, which every allocation
+            // from the collector allows.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (p, size);
 }
 
 /// A pointer kept alive from memory the collector does not scan (Rust's

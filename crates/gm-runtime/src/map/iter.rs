@@ -156,15 +156,23 @@ unsafe fn next_plain(it: &mut Hiter, t: &MapType) {
 fn walked_all(it: &mut Hiter, bucket: usize) -> bool {
     let done = bucket == it.start_bucket && it.wrapped;
     if done {
-        it.key = ptr::null_mut();
-        it.elem = ptr::null_mut();
-        it.h = ptr::null_mut();
-        it.buckets = ptr::null_mut();
-        it.bptr = ptr::null_mut();
-        it.overflow = ptr::null_mut();
-        it.oldoverflow = ptr::null_mut();
+        finish(it);
     }
     done
+}
+
+/// Leaves `it` finished, pointing at nothing. Out of line: it runs once
+/// per loop, and would crowd the step that runs once per entry.
+#[cold]
+#[inline(never)]
+fn finish(it: &mut Hiter) {
+    it.key = ptr::null_mut();
+    it.elem = ptr::null_mut();
+    it.h = ptr::null_mut();
+    it.buckets = ptr::null_mut();
+    it.bptr = ptr::null_mut();
+    it.overflow = ptr::null_mut();
+    it.oldoverflow = ptr::null_mut();
 }
 
 /// The bucket number after `bucket`, wrapping to 0 past the array's end.
