@@ -2,7 +2,8 @@
 //! code (`newobject`, slices, strings), goes through this module, and all of
 //! it is memory of the bdwgc collector, which reclaims what no root
 //! reaches. The one explicit free is [`free_unreachable`], for a map's old
-//! bucket array once a grow has finished and no iterator walks it.
+//! bucket array once a grow has finished and no iterator walks it; when
+//! that array is large its pages go back to the kernel at once.
 //!
 //! * **Roots** are the stacks and registers of every thread registered with
 //!   the collector (the program thread registers itself before running any
