@@ -11,8 +11,7 @@ use gm_runtime::lang::strings::conv_buf;
 
 use crate::expr::Index;
 use crate::func::{FnCx, Val};
-use crate::layout::Kind;
-use crate::layout::PTR;
+use crate::layout::{Kind, PTR};
 use crate::{R, err};
 
 impl FnCx<'_, '_> {

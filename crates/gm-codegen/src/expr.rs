@@ -16,8 +16,7 @@ use gm_ir::runtime::RtFn;
 use gm_ir::{Expr, ExprKind, FuncId, GlobalId, LocalId, Var};
 
 use crate::func::{Check, FnCx, Loc, Place, Storage, Val};
-use crate::layout::Kind;
-use crate::layout::PTR;
+use crate::layout::{Kind, PTR};
 use crate::{R, err};
 
 /// An index operand: the value widened to i64, whether its type is

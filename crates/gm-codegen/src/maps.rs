@@ -2,10 +2,8 @@
 //! type, built with gm-runtime's [`MapType::new`] from the key's layout and
 //! hash/equality class, and leaked so the address stays valid.
 
-use gm_ir::TypeId;
+use gm_ir::{TypeId, TypeTable};
 use gm_runtime::{KeyAlg, KeyPart, KeyType, MapType};
-
-use gm_ir::TypeTable;
 
 use crate::layout::{Kind, Layouts};
 use crate::{R, err};

@@ -10,8 +10,7 @@ use gm_runtime::trace::{Op, ValueKind};
 
 use crate::R;
 use crate::func::FnCx;
-use crate::layout::Kind;
-use crate::layout::PTR;
+use crate::layout::{Kind, PTR};
 
 /// The operation a map entry point performs, if it is counted.
 pub fn op_of(f: RtFn) -> Option<Op> {

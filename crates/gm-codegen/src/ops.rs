@@ -10,8 +10,7 @@ use gm_ir::{BinOp, Expr, ExprKind, TypeId, UnOp};
 
 use crate::expr::part;
 use crate::func::{FnCx, Val, chunks, word};
-use crate::layout::Kind;
-use crate::layout::PTR;
+use crate::layout::{Kind, PTR};
 use crate::{R, err};
 
 fn int_cc(op: BinOp, signed: bool) -> Option<IntCC> {

@@ -435,18 +435,58 @@ macro_rules! direct_children {
     };
 }
 
+/// The statements directly nested in a statement kind, by reference or by
+/// mutable reference.
+macro_rules! nested_stmts {
+    ($kind:expr, $as_deref:ident, $iter:ident) => {
+        match $kind {
+            StmtKind::Block(list) => list.$iter().collect(),
+            StmtKind::If(_, a, b) => a.$iter().chain(b).collect(),
+            StmtKind::For { post, body, .. } => post.$as_deref().into_iter().chain(body).collect(),
+            StmtKind::Range { body, .. } => body.$iter().collect(),
+            StmtKind::Switch { cases, .. } => cases.$iter().flat_map(|c| c.body.$iter()).collect(),
+            _ => Vec::new(),
+        }
+    };
+}
+
 impl Stmt {
     /// The statements directly nested in this one: a block's, both
     /// branches of an `if`, a loop's post statement and body, every case
     /// body of a switch.
     pub fn nested(&self) -> Vec<&Stmt> {
-        match &self.kind {
-            StmtKind::Block(list) => list.iter().collect(),
-            StmtKind::If(_, a, b) => a.iter().chain(b).collect(),
-            StmtKind::For { post, body, .. } => post.as_deref().into_iter().chain(body).collect(),
-            StmtKind::Range { body, .. } => body.iter().collect(),
-            StmtKind::Switch { cases, .. } => cases.iter().flat_map(|c| &c.body).collect(),
-            _ => Vec::new(),
+        nested_stmts!(&self.kind, as_deref, iter)
+    }
+
+    /// [`nested`](Self::nested), to edit them.
+    pub fn nested_mut(&mut self) -> Vec<&mut Stmt> {
+        nested_stmts!(&mut self.kind, as_deref_mut, iter_mut)
+    }
+
+    /// The expressions directly in this statement (not those of the
+    /// statements [nested](Self::nested) in it), to edit them.
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            StmtKind::Block(_) | StmtKind::Decl(_) | StmtKind::Break(_) | StmtKind::Continue(_) => {
+                vec![]
+            }
+            StmtKind::Assign(a, b) | StmtKind::Delete(a, b) => vec![a, b],
+            StmtKind::AssignOp { lhs, rhs, .. } => vec![lhs, rhs],
+            StmtKind::Assign2(ls, rs) => ls.iter_mut().chain(rs).collect(),
+            StmtKind::Assign2Func(ls, x) | StmtKind::Assign2MapR(ls, x) => {
+                ls.iter_mut().chain([x]).collect()
+            }
+            StmtKind::Expr(x) | StmtKind::Clear(x) | StmtKind::Panic(x) => vec![x],
+            StmtKind::Return(xs) | StmtKind::Print(xs, _) => xs.iter_mut().collect(),
+            StmtKind::If(c, ..) => vec![c],
+            StmtKind::For { cond, .. } => cond.iter_mut().collect(),
+            StmtKind::Range { key, value, x, .. } => {
+                key.iter_mut().chain(value.iter_mut()).chain([x]).collect()
+            }
+            StmtKind::Switch { tag, cases, .. } => tag
+                .iter_mut()
+                .chain(cases.iter_mut().flat_map(|c| c.exprs.iter_mut()))
+                .collect(),
         }
     }
 }

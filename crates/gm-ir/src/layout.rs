@@ -124,6 +124,14 @@ fn set_bit(mask: &mut Vec<u64>, w: usize) {
     mask[w / 64] |= 1 << (w % 64);
 }
 
+/// Sets in `out` the pointer words of a part with mask `part` (of
+/// `ptrdata` bytes) placed at word `base`.
+fn place(out: &mut Vec<u64>, part: &[u64], ptrdata: u64, base: usize) {
+    for w in (0..(ptrdata / 8) as usize).filter(|&w| bit(part, w)) {
+        set_bit(out, base + w);
+    }
+}
+
 /// Computes layouts into `slots` (indexed by type id), reading only what
 /// the table says about each type.
 pub(crate) struct Engine<'a> {
@@ -204,12 +212,10 @@ impl Engine<'_> {
         let mask = match &el.mask {
             Some(m) if ptrdata / 8 <= MAX_MASK_WORDS => {
                 let mut out = Vec::new();
-                let ewords = (el.size / 8) as usize;
-                for i in 0..n as usize * usize::from(ptrdata > 0) {
-                    for w in 0..(el.ptrdata / 8) as usize {
-                        if bit(m, w) {
-                            set_bit(&mut out, i * ewords + w);
-                        }
+                if ptrdata > 0 {
+                    let ewords = (el.size / 8) as usize;
+                    for i in 0..n as usize {
+                        place(&mut out, m, el.ptrdata, i * ewords);
                     }
                 }
                 Some(out.into_boxed_slice())
@@ -248,12 +254,7 @@ impl Engine<'_> {
                 ptrdata = off + fl.ptrdata;
                 match (&mut mask, &fl.mask) {
                     (Some(out), Some(m)) if ptrdata / 8 <= MAX_MASK_WORDS => {
-                        let base = (off / 8) as usize;
-                        for w in 0..(fl.ptrdata / 8) as usize {
-                            if bit(m, w) {
-                                set_bit(out, base + w);
-                            }
-                        }
+                        place(out, m, fl.ptrdata, (off / 8) as usize);
                     }
                     _ => mask = None,
                 }

@@ -403,33 +403,31 @@ impl TypeTable {
     /// Computes every type's layout; called once all defined types are
     /// resolved. Types interned from then on get theirs immediately.
     pub fn complete_layouts(&mut self) {
+        let all: Vec<TypeId> = self.types.keys().collect();
+        self.compute_layouts(&all);
+        self.layouts_complete = true;
+    }
+
+    /// Computes the layout of a type added after [`complete_layouts`](Self::complete_layouts)
+    /// (again, for a defined type given its underlying type).
+    fn add_layout(&mut self, t: TypeId) {
+        if self.layouts_complete {
+            if let Some(slot) = self.layouts.get_mut(t.index()) {
+                *slot = None;
+            }
+            self.compute_layouts(&[t]);
+        }
+    }
+
+    fn compute_layouts(&mut self, ts: &[TypeId]) {
         let mut slots = std::mem::take(&mut self.layouts);
         let mut engine = Engine {
             types: self,
             slots: &mut slots,
         };
-        for t in self.types.keys() {
+        for &t in ts {
             engine.get(t, 0);
         }
-        self.layouts = slots;
-        self.layouts_complete = true;
-    }
-
-    /// Computes the layout of a type added after [`complete_layouts`](Self::complete_layouts).
-    fn add_layout(&mut self, t: TypeId) {
-        if !self.layouts_complete {
-            return;
-        }
-        let mut slots = std::mem::take(&mut self.layouts);
-        let i = t.index();
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = None;
-        }
-        Engine {
-            types: self,
-            slots: &mut slots,
-        }
-        .get(t, 0);
         self.layouts = slots;
     }
 

@@ -128,11 +128,16 @@ fn decide(program: &Program, f: &Func, leaks: &Summaries) -> Decisions {
 
 /// Writes each decision into its node; returns how many nodes it found.
 fn annotate(stmts: &mut [Stmt], decided: &Decisions) -> usize {
+    stmts.iter_mut().map(|s| annotate_stmt(s, decided)).sum()
+}
+
+fn annotate_stmt(s: &mut Stmt, decided: &Decisions) -> usize {
     let mut found = 0;
-    for s in stmts {
-        for e in stmt_exprs_mut(s) {
-            found += annotate_expr(e, decided);
-        }
+    for e in s.exprs_mut() {
+        found += annotate_expr(e, decided);
+    }
+    for n in s.nested_mut() {
+        found += annotate_stmt(n, decided);
     }
     found
 }
@@ -163,60 +168,6 @@ fn annotate_expr(e: &mut Expr, decided: &Decisions) -> usize {
         found += annotate_expr(c, decided);
     }
     found
-}
-
-/// The expressions directly in a statement, and those of the statements
-/// nested in it.
-fn stmt_exprs_mut(s: &mut Stmt) -> Vec<&mut Expr> {
-    fn list(stmts: &mut [Stmt]) -> Vec<&mut Expr> {
-        stmts.iter_mut().flat_map(stmt_exprs_mut).collect()
-    }
-    match &mut s.kind {
-        StmtKind::Block(b) => list(b),
-        StmtKind::Decl(_) | StmtKind::Break(_) | StmtKind::Continue(_) => vec![],
-        StmtKind::Assign(a, b) | StmtKind::Delete(a, b) => vec![a, b],
-        StmtKind::AssignOp { lhs, rhs, .. } => vec![lhs, rhs],
-        StmtKind::Assign2(ls, rs) => ls.iter_mut().chain(rs).collect(),
-        StmtKind::Assign2Func(ls, x) | StmtKind::Assign2MapR(ls, x) => {
-            ls.iter_mut().chain([x]).collect()
-        }
-        StmtKind::Expr(x) | StmtKind::Clear(x) | StmtKind::Panic(x) => vec![x],
-        StmtKind::Return(xs) | StmtKind::Print(xs, _) => xs.iter_mut().collect(),
-        StmtKind::If(c, then, els) => {
-            let mut v = vec![c];
-            v.extend(list(then));
-            v.extend(list(els));
-            v
-        }
-        StmtKind::For {
-            cond, post, body, ..
-        } => {
-            let mut v: Vec<&mut Expr> = cond.iter_mut().collect();
-            v.extend(post.iter_mut().flat_map(|p| stmt_exprs_mut(p)));
-            v.extend(list(body));
-            v
-        }
-        StmtKind::Range {
-            key,
-            value,
-            x,
-            body,
-            ..
-        } => {
-            let mut v: Vec<&mut Expr> = key.iter_mut().chain(value.iter_mut()).collect();
-            v.push(x);
-            v.extend(list(body));
-            v
-        }
-        StmtKind::Switch { tag, cases, .. } => {
-            let mut v: Vec<&mut Expr> = tag.iter_mut().collect();
-            for c in cases {
-                v.extend(c.exprs.iter_mut());
-                v.extend(list(&mut c.body));
-            }
-            v
-        }
-    }
 }
 
 /// What a flow into the heap does, for the reason an allocation escapes.
@@ -924,15 +875,12 @@ impl Graph<'_> {
     }
 }
 
-/// Whether values of the type hold Go pointers through which tracked
-/// memory could be read (maps, slices and strings lead only to memory
-/// whose contents already count as escaped).
 /// Whether a value of the type (or any value of a call's results) holds a
 /// pointer, a map, a slice or a string.
 fn carries_pointers(types: &gm_ir::TypeTable, t: gm_ir::TypeId) -> bool {
     match types.under(t) {
         gm_ir::Type::Tuple(ts) => ts.iter().any(|&t| carries_pointers(types, t)),
-        _ => crate::mapfast::has_pointers(types, t),
+        _ => types.layout(t).has_pointers(),
     }
 }
 

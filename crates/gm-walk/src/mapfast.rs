@@ -20,12 +20,6 @@ pub enum MapFast {
     FastStr,
 }
 
-/// Whether values of the type contain pointers (strings, slices, maps and
-/// pointers do).
-pub fn has_pointers(types: &TypeTable, t: TypeId) -> bool {
-    types.layout(t).has_pointers()
-}
-
 /// Go's `mapfast(t)` for a map type.
 pub fn map_fast(types: &TypeTable, map: TypeId) -> MapFast {
     map_fast_why(types, map).0
@@ -46,7 +40,7 @@ pub fn map_fast_why(types: &TypeTable, map: TypeId) -> (MapFast, String) {
     }
     let ksize = types.size(k);
     match types.layout(k).alg {
-        Alg::Mem32 if !has_pointers(types, k) => (
+        Alg::Mem32 if !types.layout(k).has_pointers() => (
             MapFast::Fast32,
             format!("key {kname} is 4 bytes of plain memory"),
         ),
@@ -54,7 +48,7 @@ pub fn map_fast_why(types: &TypeTable, map: TypeId) -> (MapFast, String) {
             MapFast::Fast32Ptr,
             format!("key {kname} is a 4-byte pointer"),
         ),
-        Alg::Mem64 if !has_pointers(types, k) => (
+        Alg::Mem64 if !types.layout(k).has_pointers() => (
             MapFast::Fast64,
             format!("key {kname} is 8 bytes of plain memory"),
         ),

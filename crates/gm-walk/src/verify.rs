@@ -852,47 +852,17 @@ func main() {
     }
 
     fn edit_list(list: &mut [Stmt], f: &mut dyn FnMut(&mut Stmt) -> bool) -> bool {
-        for s in list {
-            if f(s) {
-                return true;
-            }
-            let done = match &mut s.kind {
-                StmtKind::Block(b) => edit_list(b, f),
-                StmtKind::If(_, a, b) => edit_list(a, f) || edit_list(b, f),
-                StmtKind::For { body, .. } | StmtKind::Range { body, .. } => edit_list(body, f),
-                StmtKind::Switch { cases, .. } => {
-                    cases.iter_mut().any(|c| edit_list(&mut c.body, f))
-                }
-                _ => false,
-            };
-            if done {
-                return true;
-            }
-        }
-        false
+        list.iter_mut().any(|s| {
+            f(s) || s
+                .nested_mut()
+                .into_iter()
+                .any(|n| edit_list(std::slice::from_mut(n), f))
+        })
     }
 
     /// Applies `f` to the statements, outer ones first, until it edits one.
     fn edit_stmt(body: &mut [Stmt], mut f: impl FnMut(&mut Stmt) -> bool) {
         assert!(edit_list(body, &mut f), "nothing to edit");
-    }
-
-    fn stmt_exprs(s: &mut Stmt) -> Vec<&mut Expr> {
-        match &mut s.kind {
-            StmtKind::Assign(x, y) => vec![x, y],
-            StmtKind::AssignOp { lhs, rhs, .. } => vec![lhs, rhs],
-            StmtKind::Assign2(ls, rs) => ls.iter_mut().chain(rs).collect(),
-            StmtKind::Assign2Func(ls, e) | StmtKind::Assign2MapR(ls, e) => {
-                ls.iter_mut().chain(std::iter::once(e)).collect()
-            }
-            StmtKind::Expr(e) | StmtKind::Panic(e) | StmtKind::Clear(e) => vec![e],
-            StmtKind::If(c, ..) => vec![c],
-            StmtKind::For { cond, .. } => cond.iter_mut().collect(),
-            StmtKind::Range { x, .. } => vec![x],
-            StmtKind::Return(v) | StmtKind::Print(v, _) => v.iter_mut().collect(),
-            StmtKind::Delete(m, k) => vec![m, k],
-            _ => vec![],
-        }
     }
 
     fn edit_in(e: &mut Expr, f: &mut dyn FnMut(&mut Expr) -> bool) -> bool {
@@ -902,7 +872,7 @@ func main() {
     /// Applies `f` to the statements' expressions until it edits one.
     fn edit_expr(body: &mut [Stmt], mut f: impl FnMut(&mut Expr) -> bool) {
         edit_stmt(body, |s| {
-            stmt_exprs(s).into_iter().any(|e| edit_in(e, &mut f))
+            s.exprs_mut().into_iter().any(|e| edit_in(e, &mut f))
         });
     }
 

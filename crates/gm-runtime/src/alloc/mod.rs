@@ -39,6 +39,8 @@ use crate::panic::{fatal, msg};
 pub const HUGE_ARRAY: usize = 4 << 20;
 /// The huge page size (x86-64 and most arm64 Linux).
 pub const HUGE_PAGE: usize = 2 << 20;
+/// The base page size (x86-64 and most arm64 Linux).
+const PAGE: usize = 4 << 10;
 /// The alignment of every block (bdwgc's granule).
 pub const ALIGN: usize = 16;
 
@@ -284,19 +286,42 @@ pub fn alloc_typed(n: usize, size: usize, descr: usize) -> *mut u8 {
 }
 
 /// Asks for huge pages on the whole huge pages inside `p..p + bytes`.
-#[cfg(target_os = "linux")]
 fn advise_huge(p: *mut u8, bytes: usize) {
-    let start = (p as usize).next_multiple_of(HUGE_PAGE);
-    let end = (p as usize + bytes) & !(HUGE_PAGE - 1);
-    if end > start {
-        // SAFETY: the range lies inside one live allocation; the advice
-        // changes only how the kernel backs it, and failure is harmless.
-        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
-    }
+    // SAFETY: the range lies inside one live allocation; the advice changes
+    // only how the kernel backs it, and failure is harmless.
+    unsafe { advise_inside(p, bytes, HUGE_PAGE, Advice::Huge) };
 }
 
-#[cfg(not(target_os = "linux"))]
-fn advise_huge(_: *mut u8, _: usize) {}
+/// What [`advise_inside`] tells the kernel.
+enum Advice {
+    /// Back the range with huge pages.
+    Huge,
+    /// Drop its pages: they read as zeros when touched again.
+    Release,
+}
+
+/// Gives `advice` for the whole `page`-sized pages inside `p..p + bytes`.
+///
+/// # Safety
+/// The range lies inside one allocation; for [`Advice::Release`], nothing
+/// reads its contents again before writing them.
+unsafe fn advise_inside(p: *mut u8, bytes: usize, page: usize, advice: Advice) {
+    #[cfg(target_os = "linux")]
+    {
+        let start = (p as usize).next_multiple_of(page);
+        let end = (p as usize + bytes) & !(page - 1);
+        let advice = match advice {
+            Advice::Huge => libc::MADV_HUGEPAGE,
+            Advice::Release => libc::MADV_DONTNEED,
+        };
+        if end > start {
+            // SAFETY: the caller's contract.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, advice) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (p, bytes, page, advice);
+}
 
 /// Returns a collected block to the heap at once, when the caller knows
 /// nothing can reach it any more; memory outside the collected heap (a JIT
@@ -320,23 +345,16 @@ pub unsafe fn free_unreachable(p: *mut u8) {
 /// would otherwise stay resident for the rest of the run.
 const RELEASE_FREED: usize = 1 << 20;
 
-/// Drops the physical pages wholly inside block `p` of `size` bytes (they
-/// read as zeros if the block is used again).
+/// Drops the physical pages inside block `p` of `size` bytes when it is
+/// large enough to matter.
 fn release_pages(p: *mut u8, size: usize) {
-    #[cfg(target_os = "linux")]
     if size >= RELEASE_FREED {
-        let start = (p as usize).next_multiple_of(4096);
-        let end = (p as usize + size) & !4095;
-        if end > start {
-            // SAFETY: the range lies inside a block nothing reaches any
-            // more (free_unreachable's contract); anonymous private pages
-            // dropped this way come back zeroed, which every allocation
-            // from the collector allows.
-            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
-        }
+        // SAFETY: the block is one allocation nothing reaches any more
+        // (free_unreachable's contract); anonymous private pages dropped
+        // this way come back zeroed, which every allocation from the
+        // collector allows.
+        unsafe { advise_inside(p, size, PAGE, Advice::Release) };
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (p, size);
 }
 
 /// A pointer kept alive from memory the collector does not scan (Rust's
