@@ -128,6 +128,9 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
         .flatten()
         .map(|p| p as usize)
         .collect();
+    // This thread only waits from here on: its static data is not
+    // collected memory.
+    gm_runtime::alloc::release_thread();
     let runner = std::thread::Builder::new()
         .name("main".into())
         .stack_size(stack::STACK_SIZE)

@@ -143,3 +143,29 @@ fn a_finished_iterator_lets_go_of_its_map() {
         assert!(it.key.is_null());
     }
 }
+
+#[test]
+fn a_released_thread_is_known_again_from_its_next_allocation() {
+    let _ = alloc::alloc(16, true);
+    alloc::release_thread();
+    // A collection while this thread is unknown does not wait for it.
+    std::thread::spawn(alloc::collect).join().unwrap();
+    let t = U64Fast::map_type();
+    // Its next allocation registers it again, so a map only its stack
+    // holds survives the collections that follow.
+    let h = abi::makemap_small();
+    // SAFETY: a live map of `t`.
+    unsafe {
+        for k in 0..2000u64 {
+            put(h, k, k + 1);
+        }
+        for _ in 0..3 {
+            alloc::collect();
+            scribble(256);
+        }
+        testing::check_invariants(t, h).unwrap_or_else(|e| panic!("{e}"));
+        for k in 0..2000u64 {
+            assert_eq!(get(h, k), Some(k + 1), "key {k}");
+        }
+    }
+}

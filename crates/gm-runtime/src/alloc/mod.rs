@@ -59,6 +59,8 @@ static INIT_ON_MAIN: extern "C" fn() = init_on_main;
 #[cfg(target_os = "linux")]
 extern "C" fn init_on_main() {
     init();
+    // The main thread only waits for the compiler's thread.
+    release_thread();
 }
 
 /// Initialises the collector and applies Go's settings from the
@@ -107,6 +109,26 @@ impl Drop for Unregister {
     fn drop(&mut self) {
         // SAFETY: this thread registered itself in `register_thread`.
         unsafe { bdwgc::GC_unregister_my_thread() };
+    }
+}
+
+/// Makes the calling thread unknown to the collector until its next
+/// allocation registers it again. For a thread that now only waits and
+/// holds no pointer into collected memory: the collector stops every thread
+/// it knows at each collection, a signal round trip each.
+pub fn release_thread() {
+    if !REGISTERED.replace(false) {
+        return;
+    }
+    // The guard would unregister a second time when the thread exits.
+    UNREGISTER.with(|u| u.borrow_mut().take().map(std::mem::forget));
+    // SAFETY: the thread is registered (explicitly, or the main thread by
+    // GC_init, which bdwgc lets unregister once) and, by this function's
+    // contract, keeps no pointer the collector must see.
+    unsafe {
+        if bdwgc::GC_thread_is_registered() != 0 {
+            bdwgc::GC_unregister_my_thread();
+        }
     }
 }
 
