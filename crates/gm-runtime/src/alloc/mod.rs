@@ -173,6 +173,20 @@ fn prepare() {
     }
 }
 
+/// What to ask bdwgc for to get `size` usable bytes of pointer-free
+/// memory. With interior pointers on, bdwgc adds one byte to every
+/// request, so that a pointer just past an object still keeps it alive;
+/// for a size that is a multiple of the granule that byte takes a whole
+/// granule more, and turns a 2 KB object into a 4 KB block. gm never needs
+/// it: a pointer past the end comes only from slicing a slice or string to
+/// zero capacity or length, which reads nothing through it. Asking for one
+/// byte less gives an object of exactly `size` bytes, all of them the
+/// caller's. Only for atomic objects: in a scanned one bdwgc never scans
+/// the last word, which it takes for that padding.
+fn request(size: usize) -> usize {
+    if size % ALIGN == 0 { size - 1 } else { size }
+}
+
 fn checked(p: *mut std::ffi::c_void) -> *mut u8 {
     if p.is_null() {
         fatal(msg::OUT_OF_MEMORY);
@@ -208,7 +222,7 @@ pub fn alloc_noscan_uninit(size: usize) -> *mut u8 {
     }
     prepare();
     // SAFETY: plain allocation call.
-    checked(unsafe { bdwgc::GC_malloc_atomic(size) })
+    checked(unsafe { bdwgc::GC_malloc_atomic(request(size)) })
 }
 
 /// Zeroed memory that is never collected, for data generated code
@@ -263,7 +277,7 @@ pub fn alloc_bucket_array(n: usize, size: usize, has_pointers: bool, descr: usiz
         if has_pointers {
             bdwgc::GC_malloc_ignore_off_page(bytes)
         } else {
-            bdwgc::GC_malloc_atomic_ignore_off_page(bytes)
+            bdwgc::GC_malloc_atomic_ignore_off_page(request(bytes))
         }
     });
     if bytes >= HUGE_ARRAY {
@@ -446,4 +460,40 @@ pub fn stats() -> HeapStats {
 pub fn is_heap_object(p: *const u8) -> bool {
     // SAFETY: GC_base only inspects the heap's block table.
     !p.is_null() && unsafe { bdwgc::GC_base(p as *mut _) } == p as *mut _
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object_size(p: *mut u8) -> usize {
+        // SAFETY: `p` starts a live heap object.
+        unsafe { bdwgc::GC_size(p.cast()) }
+    }
+
+    #[test]
+    fn pointer_free_objects_take_exactly_a_granule_multiple() {
+        for size in [16, 48, 2048] {
+            let p = alloc(size, false);
+            assert_eq!(object_size(p), size, "noscan {size}");
+        }
+        assert_eq!(object_size(alloc(17, false)), 32);
+        // A scanned object keeps bdwgc's padding: its last word is not
+        // scanned.
+        assert_eq!(object_size(alloc(48, true)), 64);
+    }
+
+    #[test]
+    fn neighbouring_exact_objects_do_not_overlap() {
+        let ps: Vec<*mut u8> = (0..64).map(|_| alloc(16, false)).collect();
+        for (i, &p) in ps.iter().enumerate() {
+            // SAFETY: 16 bytes of each object.
+            unsafe { ptr::write_bytes(p, i as u8, 16) };
+        }
+        for (i, &p) in ps.iter().enumerate() {
+            // SAFETY: as above.
+            let bytes = unsafe { std::slice::from_raw_parts(p, 16) };
+            assert!(bytes.iter().all(|&b| b == i as u8), "object {i}");
+        }
+    }
 }
