@@ -169,3 +169,52 @@ fn a_released_thread_is_known_again_from_its_next_allocation() {
         }
     }
 }
+
+#[test]
+fn maps_whose_arrays_share_slabs_survive_collections_and_are_reclaimed() {
+    let t = U64Fast::map_type();
+    // 60 entries: 16 buckets plus preallocated overflow, 2 592 bytes, an
+    // array carved from a slab.
+    let maps: Vec<alloc::Root> = (0..600u64)
+        .map(|m| {
+            let h = abi::makemap_small();
+            for k in 0..60 {
+                // SAFETY: a live map of `t`.
+                unsafe { put(h, k, m * 1000 + k) };
+            }
+            alloc::Root::new(h.cast())
+        })
+        .collect();
+    for _ in 0..3 {
+        alloc::collect();
+        scribble(512);
+    }
+    for (m, r) in maps.iter().enumerate() {
+        let h: *mut Hmap = r.get().cast();
+        // SAFETY: each map is held by its root.
+        unsafe {
+            let s = testing::check_invariants(t, h).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.b, 4, "map {m}: {s:?}");
+            for k in 0..60 {
+                assert_eq!(get(h, k), Some(m as u64 * 1000 + k), "map {m}, key {k}");
+            }
+        }
+    }
+    // Dropped, the maps and their slabs are garbage: making as many again
+    // and again (some 170 MB of slabs) does not grow the heap by as much
+    // (the margin leaves room for the other tests of this binary).
+    drop(maps);
+    alloc::collect();
+    let before = alloc::stats().heap_bytes;
+    for _ in 0..100 {
+        for _ in 0..600 {
+            let h = abi::makemap_small();
+            for k in 0..60 {
+                // SAFETY: a live map of `t`.
+                unsafe { put(h, k, k) };
+            }
+        }
+    }
+    let after = alloc::stats().heap_bytes;
+    assert!(after < before + (64 << 20), "heap {before} -> {after}");
+}

@@ -17,6 +17,8 @@
 //! * **Map buckets that hold pointers** get their precise layout
 //!   ([`descriptor`], one per map type): only the key and elem words that
 //!   are pointers, and the overflow link, are scanned.
+//! * **Pointer-free bucket arrays of 2–4 KB** share 8 KB slabs ([`slab`]):
+//!   bdwgc would give each a whole 4 KB block.
 //! * **Everything else** is scanned conservatively: any word that looks like
 //!   a pointer into an object (its interior included) keeps it alive.
 //!
@@ -25,6 +27,7 @@
 
 mod bdwgc;
 pub mod knobs;
+mod slab;
 
 use std::cell::{Cell, RefCell};
 use std::ptr;
@@ -264,6 +267,10 @@ const LARGE_ARRAY: usize = 64 << 10;
 /// of that) and backed by huge pages when very large.
 pub fn alloc_bucket_array(n: usize, size: usize, has_pointers: bool, descr: usize) -> *mut u8 {
     let bytes = n * size;
+    if !has_pointers && (slab::MIN..=slab::MAX).contains(&bytes) {
+        prepare();
+        return slab::alloc(bytes);
+    }
     if bytes < LARGE_ARRAY {
         return if has_pointers && descr != 0 {
             alloc_typed(n, size, descr)
@@ -455,11 +462,12 @@ pub fn stats() -> HeapStats {
     }
 }
 
-/// Whether `p` is the start of an object of the collected heap (and not,
-/// say, a bucket in a stack frame that may be gone).
+/// Whether `p` points into the collected heap (and not, say, at a bucket in
+/// a stack frame that may be gone). Bucket arrays carved from a slab are
+/// inside their slab object.
 pub fn is_heap_object(p: *const u8) -> bool {
     // SAFETY: GC_base only inspects the heap's block table.
-    !p.is_null() && unsafe { bdwgc::GC_base(p as *mut _) } == p as *mut _
+    !p.is_null() && !unsafe { bdwgc::GC_base(p as *mut _) }.is_null()
 }
 
 #[cfg(test)]
