@@ -9,7 +9,8 @@
 //! - [`expr`], [`ops`], [`builtins`], [`stmt`]: the IR node by node;
 //! - [`inline`]: inlining of small functions into their callers;
 //! - [`maps`]: map type descriptors; [`symbols`]: runtime entry points;
-//! - [`disasm`]: the machine code as text, each instruction with its source.
+//! - [`disasm`]: the machine code as text, each instruction with its source;
+//! - [`resident`]: the compiler's pages leave memory before a program runs.
 //!
 //! # Calling convention between gm functions
 //!
@@ -30,6 +31,7 @@ mod maps;
 mod maptrace;
 mod module;
 mod ops;
+mod resident;
 mod stack;
 mod stmt;
 mod symbols;
@@ -45,6 +47,10 @@ use crate::module::Codegen;
 pub struct RunOptions {
     /// Makes hashing and map iteration order reproducible.
     pub seed: Option<u64>,
+    /// Drops the compiler's code from the process's resident memory before
+    /// the program starts ([`resident`]): for a process that compiles
+    /// nothing more.
+    pub release_compiler_pages: bool,
 }
 
 /// Why a program could not be compiled or started. Code generation sees
@@ -131,6 +137,9 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
     // This thread only waits from here on: its static data is not
     // collected memory.
     gm_runtime::alloc::release_thread();
+    if opts.release_compiler_pages {
+        resident::release_compiler_pages();
+    }
     let runner = std::thread::Builder::new()
         .name("main".into())
         .stack_size(stack::STACK_SIZE)

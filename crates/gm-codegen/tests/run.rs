@@ -49,7 +49,10 @@ fn run_child(case: &str) -> ! {
     let mut program = gm_types::check(&ast.expect("parses"), &mut diags).expect("checks");
     gm_walk::order(&mut program);
     gm_walk::walk(&mut program);
-    let opts = gm_codegen::RunOptions { seed: Some(1) };
+    let opts = gm_codegen::RunOptions {
+        seed: Some(1),
+        ..Default::default()
+    };
     let status = gm_codegen::run(&program, &opts).expect("runs");
     std::process::exit(status)
 }

@@ -170,7 +170,10 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Run { file, seed } => {
-            let opts = gm_driver::RunOptions { seed };
+            let opts = gm_driver::RunOptions {
+                seed,
+                release_compiler_pages: true,
+            };
             match gm_driver::load(&file).and_then(|src| gm_driver::run(&src, style, &opts)) {
                 Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
                 Err(e) => fail(&e),
@@ -198,7 +201,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 html: Some(html),
                 json,
             };
-            let opts = gm_driver::RunOptions { seed };
+            let opts = gm_driver::RunOptions {
+                seed,
+                ..Default::default()
+            };
             let result = gm_driver::load(&file)
                 .and_then(|src| gm_driver::trace::run(&src, style, &opts, maps, out));
             match result {
