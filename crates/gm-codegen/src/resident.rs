@@ -7,16 +7,19 @@
 //! page used again (the runtime's code) is mapped back from the page cache
 //! on its first touch, a minor fault.
 
-/// Drops the mappings of the executable's read-only segments. Writable
-/// segments, and the relocated read-only part of them (RELRO), hold this
-/// process's own data and are left alone.
+/// Drops the mappings of the executable's read-only segments, and returns
+/// the compiler's freed heap memory to the system. Writable segments, and
+/// the relocated read-only part of them (RELRO), hold this process's own
+/// data and are left alone.
 pub fn release_compiler_pages() {
     // SAFETY: the callback only reads the program headers the loader
     // passes it, and drops mappings of segments that are never written,
-    // which the kernel then maps again from the file when touched.
+    // which the kernel then maps again from the file when touched;
+    // malloc_trim only releases free pages of glibc's own arenas.
     #[cfg(target_os = "linux")]
     unsafe {
         libc::dl_iterate_phdr(Some(each_object), std::ptr::null_mut());
+        libc::malloc_trim(0);
     }
 }
 
