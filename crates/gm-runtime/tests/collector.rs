@@ -218,3 +218,35 @@ fn maps_whose_arrays_share_slabs_survive_collections_and_are_reclaimed() {
     let after = alloc::stats().heap_bytes;
     assert!(after < before + (64 << 20), "heap {before} -> {after}");
 }
+
+#[test]
+fn either_half_of_a_pair_keeps_its_chunk_alive() {
+    const N: usize = 20_000;
+    // A scanned table, held by a root, keeps one object of each pair.
+    let table = alloc::Root::new(alloc::alloc(N * 8, true));
+    let slots: *mut *mut u8 = table.get().cast();
+    for i in 0..N {
+        let first = alloc::alloc(20, false);
+        let second = alloc::alloc(20, false);
+        let kept = if i % 2 == 0 { first } else { second };
+        // SAFETY: 20 fresh bytes; `i < N` slots.
+        unsafe {
+            std::ptr::write_bytes(kept, i as u8, 20);
+            slots.add(i).write(kept);
+        }
+    }
+    for _ in 0..3 {
+        alloc::collect();
+        scribble(256);
+        for _ in 0..N {
+            // Garbage of the same size, to reuse any chunk freed too early.
+            // SAFETY: 24 fresh bytes.
+            unsafe { std::ptr::write_bytes(alloc::alloc(24, false), 0xA5, 24) };
+        }
+    }
+    for i in 0..N {
+        // SAFETY: each slot holds a live 20-byte object.
+        let bytes = unsafe { std::slice::from_raw_parts(slots.add(i).read(), 20) };
+        assert!(bytes.iter().all(|&b| b == i as u8), "object {i}: {bytes:?}");
+    }
+}

@@ -17,8 +17,9 @@
 //! * **Map buckets that hold pointers** get their precise layout
 //!   ([`descriptor`], one per map type): only the key and elem words that
 //!   are pointers, and the overflow link, are scanned.
-//! * **Pointer-free bucket arrays of 2–4 KB** share 8 KB slabs ([`slab`]):
-//!   bdwgc would give each a whole 4 KB block.
+//! * **Pointer-free bucket arrays of 2–4 KB** share 8 KB slabs, and
+//!   pointer-free objects of 17 to 24 bytes go in pairs ([`slab`]): bdwgc
+//!   would give each array a whole 4 KB block, and each object 32 bytes.
 //! * **Everything else** is scanned conservatively: any word that looks like
 //!   a pointer into an object (its interior included) keeps it alive.
 //!
@@ -197,8 +198,9 @@ fn checked(p: *mut std::ffi::c_void) -> *mut u8 {
     p.cast()
 }
 
-/// Zeroed, collected memory for `size` bytes aligned to [`ALIGN`]; scanned
-/// for pointers only when `has_pointers`. Never returns null: a failed
+/// Zeroed, collected memory for `size` bytes aligned to [`ALIGN`] (to 8,
+/// all Go needs, when pointer-free and of 17 to 24 bytes); scanned for
+/// pointers only when `has_pointers`. Never returns null: a failed
 /// allocation is Go's fatal out-of-memory error. A zero `size` returns one
 /// shared non-null address that must not be written.
 pub fn alloc(size: usize, has_pointers: bool) -> *mut u8 {
@@ -224,6 +226,15 @@ pub fn alloc_noscan_uninit(size: usize) -> *mut u8 {
         return zero_base();
     }
     prepare();
+    if (slab::PAIR_MIN..=slab::PAIR_MAX).contains(&size) {
+        return slab::pair_half();
+    }
+    exact_noscan(size)
+}
+
+/// An atomic object of exactly `size` bytes (a multiple of [`ALIGN`] or
+/// not), not zeroed.
+fn exact_noscan(size: usize) -> *mut u8 {
     // SAFETY: plain allocation call.
     checked(unsafe { bdwgc::GC_malloc_atomic(request(size)) })
 }
@@ -267,9 +278,9 @@ const LARGE_ARRAY: usize = 64 << 10;
 /// of that) and backed by huge pages when very large.
 pub fn alloc_bucket_array(n: usize, size: usize, has_pointers: bool, descr: usize) -> *mut u8 {
     let bytes = n * size;
-    if !has_pointers && (slab::MIN..=slab::MAX).contains(&bytes) {
+    if !has_pointers && (slab::ARRAY_MIN..=slab::ARRAY_MAX).contains(&bytes) {
         prepare();
-        return slab::alloc(bytes);
+        return slab::array(bytes);
     }
     if bytes < LARGE_ARRAY {
         return if has_pointers && descr != 0 {
@@ -485,23 +496,41 @@ mod tests {
             let p = alloc(size, false);
             assert_eq!(object_size(p), size, "noscan {size}");
         }
-        assert_eq!(object_size(alloc(17, false)), 32);
         // A scanned object keeps bdwgc's padding: its last word is not
         // scanned.
         assert_eq!(object_size(alloc(48, true)), 64);
     }
 
     #[test]
+    fn objects_of_17_to_24_bytes_go_in_pairs() {
+        // Of three in a row, two share a chunk (the thread may hold half of
+        // one from before).
+        let ps = [alloc(17, false), alloc(24, false), alloc(20, false)];
+        // SAFETY: GC_base only reads the block table.
+        let base = |p: *mut u8| unsafe { bdwgc::GC_base(p.cast()) };
+        let i = (0..2).find(|&i| base(ps[i]) == base(ps[i + 1])).unwrap();
+        let (a, b) = (ps[i], ps[i + 1]);
+        assert_eq!(b as usize - a as usize, 24);
+        assert_eq!(object_size(base(a).cast()), 48);
+        assert_eq!(a as usize % 8, 0);
+    }
+
+    #[test]
     fn neighbouring_exact_objects_do_not_overlap() {
-        let ps: Vec<*mut u8> = (0..64).map(|_| alloc(16, false)).collect();
-        for (i, &p) in ps.iter().enumerate() {
-            // SAFETY: 16 bytes of each object.
-            unsafe { ptr::write_bytes(p, i as u8, 16) };
-        }
-        for (i, &p) in ps.iter().enumerate() {
-            // SAFETY: as above.
-            let bytes = unsafe { std::slice::from_raw_parts(p, 16) };
-            assert!(bytes.iter().all(|&b| b == i as u8), "object {i}");
+        for size in [16, 20, 24, 32] {
+            let ps: Vec<*mut u8> = (0..64).map(|_| alloc(size, false)).collect();
+            for (i, &p) in ps.iter().enumerate() {
+                // SAFETY: `size` bytes of each object.
+                unsafe { ptr::write_bytes(p, i as u8, size) };
+            }
+            for (i, &p) in ps.iter().enumerate() {
+                // SAFETY: as above.
+                let bytes = unsafe { std::slice::from_raw_parts(p, size) };
+                assert!(
+                    bytes.iter().all(|&b| b == i as u8),
+                    "{size}-byte object {i}"
+                );
+            }
         }
     }
 }

@@ -1,61 +1,97 @@
-//! Pointer-free bucket arrays of a little over 2 KB, carved from shared
-//! slabs. bdwgc gives anything above 2 KB whole 4 KB blocks, and such
-//! arrays are common: a `map[int]int` of 16 buckets (the 53rd to 104th
-//! entries) is 2 592 bytes, which Go keeps in a 2 688-byte size class and
-//! bdwgc would round to 4 096. Here three share an 8 KB slab.
+//! Pointer-free objects of sizes bdwgc packs badly, carved from shared
+//! chunks:
 //!
-//! A slab is one atomic collected object; an array carved from it is an
-//! interior pointer, which keeps the whole slab alive (interior pointers
-//! are on). So a slab is reclaimed once none of its arrays is reachable,
-//! and an array is never freed on its own: none starts at its slab's
-//! start, so [`super::free_unreachable`], which frees only object starts,
-//! leaves it to the collector.
+//! * bucket arrays of a little over 2 KB: bdwgc gives anything above 2 KB
+//!   a whole 4 KB block, and a `map[int]int` of 16 buckets (its 53rd to
+//!   104th entries) is 2 592 bytes, which Go keeps in a 2 688-byte size
+//!   class. Here three share an 8 KB slab.
+//! * objects of 17 to 24 bytes (strings above all): bdwgc's 16-byte
+//!   granules round them to 32, Go's size class is 24. Here two share 48
+//!   bytes, aligned to 8 (all Go needs).
+//!
+//! A chunk is one atomic collected object; a piece carved from it is an
+//! interior pointer, which keeps the whole chunk alive (interior pointers
+//! are on). So a chunk is reclaimed once none of its pieces is reachable,
+//! and a piece is never freed on its own: no bucket array starts at its
+//! slab's start, so [`super::free_unreachable`], which frees only object
+//! starts, leaves it to the collector.
 
 use std::cell::Cell;
 use std::ptr;
 
-use super::{ALIGN, alloc_noscan_uninit, alloc_static};
+use super::{ALIGN, alloc_static, exact_noscan};
 
-/// Sizes served from slabs: above bdwgc's largest small object, and at
-/// least two to a slab.
-pub const MIN: usize = 2048 + 1;
-pub const MAX: usize = (SLAB - ALIGN) / 2;
+/// Bucket array sizes served from slabs: above bdwgc's largest small
+/// object, and at least two to a slab.
+pub const ARRAY_MIN: usize = 2048 + 1;
+pub const ARRAY_MAX: usize = (SLAB - ALIGN) / 2;
 /// Two 4 KB blocks.
 const SLAB: usize = 8 << 10;
 
-thread_local! {
-    /// The slab being carved: its start and the offset of its free part.
-    static CURRENT: Cell<(*mut u8, usize)> = const { Cell::new((ptr::null_mut(), SLAB)) };
-    /// A scanned, uncollectable word holding the current slab, so it stays
-    /// alive while it is carved even when none of its arrays is.
-    static ROOT: Cell<*mut *mut u8> = const { Cell::new(ptr::null_mut()) };
+/// Object sizes served in pairs.
+pub const PAIR_MIN: usize = 17;
+pub const PAIR_MAX: usize = 24;
+
+/// The chunk one kind of piece is carved from on this thread.
+struct Carving {
+    chunk: Cell<*mut u8>,
+    /// Offset of the chunk's free part.
+    used: Cell<usize>,
+    /// A scanned, uncollectable word holding the chunk, so it stays alive
+    /// while it is carved even when none of its pieces is.
+    root: Cell<*mut *mut u8>,
 }
 
-/// Zeroed, pointer-free memory for `bytes` (between [`MIN`] and [`MAX`]),
-/// aligned to [`ALIGN`].
-pub fn alloc(bytes: usize) -> *mut u8 {
-    debug_assert!((MIN..=MAX).contains(&bytes));
-    let bytes = bytes.next_multiple_of(ALIGN);
-    let (mut slab, mut used) = CURRENT.get();
-    if used + bytes > SLAB {
-        slab = alloc_noscan_uninit(SLAB);
-        // The first array starts one granule in, so no array is the slab.
-        used = ALIGN;
-        let root = match ROOT.get() {
-            r if r.is_null() => {
-                let r = alloc_static(size_of::<*mut u8>(), true).cast();
-                ROOT.set(r);
-                r
-            }
-            r => r,
-        };
-        // SAFETY: `root` is this thread's pointer-sized static cell.
-        unsafe { root.write(slab) };
+impl Carving {
+    const fn new() -> Carving {
+        Carving {
+            chunk: Cell::new(ptr::null_mut()),
+            used: Cell::new(usize::MAX),
+            root: Cell::new(ptr::null_mut()),
+        }
     }
-    // SAFETY: `used + bytes <= SLAB`: the range lies inside the slab.
-    let p = unsafe { slab.add(used) };
-    // SAFETY: as above; slab memory is not zeroed by the collector.
+
+    /// `bytes` uninitialised bytes from a chunk of `size` bytes whose first
+    /// piece starts at `first`.
+    fn take(&self, bytes: usize, size: usize, first: usize) -> *mut u8 {
+        let mut used = self.used.get();
+        if used.saturating_add(bytes) > size {
+            let chunk = exact_noscan(size);
+            if self.root.get().is_null() {
+                self.root
+                    .set(alloc_static(size_of::<*mut u8>(), true).cast());
+            }
+            // SAFETY: the root is this thread's pointer-sized static cell.
+            unsafe { self.root.get().write(chunk) };
+            self.chunk.set(chunk);
+            used = first;
+        }
+        self.used.set(used + bytes);
+        // SAFETY: `used + bytes <= size`: the piece lies inside the chunk.
+        unsafe { self.chunk.get().add(used) }
+    }
+}
+
+thread_local! {
+    static SLABS: Carving = const { Carving::new() };
+    static PAIRS: Carving = const { Carving::new() };
+}
+
+/// Zeroed memory for a pointer-free bucket array of `bytes` (between
+/// [`ARRAY_MIN`] and [`ARRAY_MAX`]), aligned to [`ALIGN`].
+pub fn array(bytes: usize) -> *mut u8 {
+    debug_assert!((ARRAY_MIN..=ARRAY_MAX).contains(&bytes));
+    let bytes = bytes.next_multiple_of(ALIGN);
+    // The first array starts one granule in, so no array is its slab.
+    let p = SLABS.with(|s| s.take(bytes, SLAB, ALIGN));
+    // SAFETY: `bytes` fresh bytes; collected memory of atomic chunks is
+    // not zeroed.
     unsafe { ptr::write_bytes(p, 0, bytes) };
-    CURRENT.set((slab, used + bytes));
     p
+}
+
+/// Uninitialised, pointer-free memory for `PAIR_MIN..=PAIR_MAX` bytes,
+/// aligned to 8.
+pub fn pair_half() -> *mut u8 {
+    PAIRS.with(|s| s.take(PAIR_MAX, 2 * PAIR_MAX, 0))
 }
