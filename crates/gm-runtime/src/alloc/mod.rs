@@ -188,7 +188,11 @@ fn prepare() {
 /// caller's. Only for atomic objects: in a scanned one bdwgc never scans
 /// the last word, which it takes for that padding.
 fn request(size: usize) -> usize {
-    if size % ALIGN == 0 { size - 1 } else { size }
+    if size.is_multiple_of(ALIGN) {
+        size - 1
+    } else {
+        size
+    }
 }
 
 fn checked(p: *mut std::ffi::c_void) -> *mut u8 {
