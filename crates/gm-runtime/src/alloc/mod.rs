@@ -495,7 +495,7 @@ mod tests {
     }
 
     #[test]
-    fn pointer_free_objects_take_exactly_a_granule_multiple() {
+    fn pointer_free_objects_of_whole_granules_take_exactly_their_size() {
         for size in [16, 48, 2048] {
             let p = alloc(size, false);
             assert_eq!(object_size(p), size, "noscan {size}");
