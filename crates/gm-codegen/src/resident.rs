@@ -12,6 +12,11 @@
 /// the relocated read-only part of them (RELRO), hold this process's own
 /// data and are left alone.
 pub fn release_compiler_pages() {
+    if traced() {
+        // A debugger's breakpoints are private copies of code pages, which
+        // dropping the pages would silently take away.
+        return;
+    }
     // SAFETY: the callback only reads the program headers the loader
     // passes it, and drops mappings of segments that are never written,
     // which the kernel then maps again from the file when touched;
@@ -21,6 +26,15 @@ pub fn release_compiler_pages() {
         libc::dl_iterate_phdr(Some(each_object), std::ptr::null_mut());
         libc::malloc_trim(0);
     }
+}
+
+/// Whether a debugger (or any ptrace tracer) is attached.
+fn traced() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("TracerPid:"))
+            .is_some_and(|pid| pid.trim() != "0")
+    })
 }
 
 #[cfg(target_os = "linux")]
