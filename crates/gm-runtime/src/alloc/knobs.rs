@@ -93,6 +93,7 @@ pub fn apply() {
                 // Go's smallest heap goal: a tiny live set does not mean a
                 // collection every few kilobytes.
                 bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(pct, 0));
+                ALLOWANCE.store(min_heap(pct), Ordering::Relaxed);
             }
         }
         if let Some(limit) = knobs.memlimit {
@@ -135,6 +136,32 @@ pub fn min_heap(gogc: u32) -> usize {
 /// rule of GOGC% of all live memory would.
 pub fn min_bytes_allocd(gogc: u32, live: usize) -> usize {
     (min_heap(gogc) / 2).saturating_sub(live).max(64 << 10)
+}
+
+/// Bytes gm allocated since the last collection.
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+/// How many may be allocated before the next collection: what Go's heap
+/// goal leaves after the last one (`usize::MAX`: collection off).
+static ALLOWANCE: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Counts an allocation of `bytes`; true once the allocations since the
+/// last collection reach Go's heap goal, so the caller collects. bdwgc
+/// decides on its own only when no free block is left and the heap would
+/// grow, so a heap that was once large fills up again before it collects;
+/// Go collects at its goal whatever the heap's size.
+#[inline(always)]
+pub fn paced(bytes: usize) -> bool {
+    // A plain load and store, not an atomic add: an increment another
+    // thread loses in a race only delays a collection a little, where a
+    // locked add would cost every allocation.
+    let total = ALLOCATED.load(Ordering::Relaxed).wrapping_add(bytes);
+    ALLOCATED.store(total, Ordering::Relaxed);
+    total > ALLOWANCE.load(Ordering::Relaxed)
+}
+
+/// Go's heap goal for a heap of `live` bytes in use after a collection.
+pub fn heap_goal(gogc: u32, live: usize) -> usize {
+    (live + live / 100 * gogc as usize).max(min_heap(gogc))
 }
 
 #[derive(Default)]
@@ -188,18 +215,17 @@ unsafe extern "C" fn on_collection(event: std::ffi::c_int) {
                 0
             };
             let after = in_use(&s);
+            ALLOCATED.store(0, Ordering::Relaxed);
             if let Some(gogc) = t.gogc {
                 // SAFETY: a plain setter; the allocation lock is held.
                 unsafe { bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(gogc, after)) };
+                ALLOWANCE.store(heap_goal(gogc, after) - after, Ordering::Relaxed);
             }
             if !t.print {
                 return;
             }
             let mb = |b: usize| b >> 20;
-            let goal = match t.gogc {
-                Some(g) => (after + after / 100 * g as usize).max(min_heap(g)),
-                None => after,
-            };
+            let goal = t.gogc.map_or(after, |g| heap_goal(g, after));
             let line = format!(
                 "gc {} @{since:.3}s {pct}%: 0+{pause:.3}+0 ms clock, 0+{pause:.3}/0/0+0 ms cpu, {}->{}->{} MB, {} MB goal, 0 MB stacks, {} MB globals, 1 P\n",
                 s.gc_no,
@@ -257,6 +283,9 @@ mod tests {
             min_heap(100) / 2 - (1 << 20)
         );
         assert_eq!(min_bytes_allocd(200, 1 << 20), min_heap(100) - (1 << 20));
+        assert_eq!(heap_goal(100, 0), min_heap(100));
+        assert_eq!(heap_goal(100, 10_000_000), 20_000_000);
+        assert_eq!(heap_goal(50, 10_000_000), 15_000_000);
         assert_eq!(min_bytes_allocd(100, 64 << 20), 64 << 10);
     }
 

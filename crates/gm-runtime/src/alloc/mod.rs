@@ -164,12 +164,15 @@ pub fn register_thread() {
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
-/// Work every allocation does first: registration, and the stress mode's
-/// forced collections.
+/// Work every allocation of `bytes` does first: registration, Go's pacing
+/// ([`knobs::paced`]) and the stress mode's forced collections.
 #[inline(always)]
-fn prepare() {
+fn prepare(bytes: usize) {
     if !REGISTERED.get() {
         register_thread();
+    }
+    if knobs::paced(bytes) {
+        collect();
     }
     let every = knobs::STRESS_EVERY.load(Ordering::Relaxed);
     if every != 0 && ALLOCATIONS.fetch_add(1, Ordering::Relaxed) % every == every - 1 {
@@ -212,7 +215,7 @@ pub fn alloc(size: usize, has_pointers: bool) -> *mut u8 {
         if size == 0 {
             return zero_base();
         }
-        prepare();
+        prepare(size);
         // SAFETY: GC_malloc returns zeroed memory or null.
         checked(unsafe { bdwgc::GC_malloc(size) })
     } else {
@@ -229,7 +232,7 @@ pub fn alloc_noscan_uninit(size: usize) -> *mut u8 {
     if size == 0 {
         return zero_base();
     }
-    prepare();
+    prepare(size);
     if (slab::PAIR_MIN..=slab::PAIR_MAX).contains(&size) {
         return slab::pair_half();
     }
@@ -283,7 +286,7 @@ const LARGE_ARRAY: usize = 64 << 10;
 pub fn alloc_bucket_array(n: usize, size: usize, has_pointers: bool, descr: usize) -> *mut u8 {
     let bytes = n * size;
     if !has_pointers && (slab::ARRAY_MIN..=slab::ARRAY_MAX).contains(&bytes) {
-        prepare();
+        prepare(bytes);
         return slab::array(bytes);
     }
     if bytes < LARGE_ARRAY {
@@ -293,7 +296,7 @@ pub fn alloc_bucket_array(n: usize, size: usize, has_pointers: bool, descr: usiz
             alloc(bytes, has_pointers)
         };
     }
-    prepare();
+    prepare(bytes);
     // SAFETY: plain allocation calls; the atomic block is zeroed below.
     let p = checked(unsafe {
         if has_pointers {
@@ -332,7 +335,7 @@ pub fn alloc_typed(n: usize, size: usize, descr: usize) -> *mut u8 {
     if n == 0 || size == 0 {
         return zero_base();
     }
-    prepare();
+    prepare(n.saturating_mul(size));
     // SAFETY: plain allocation calls; both clear the memory.
     checked(unsafe {
         if n == 1 {
