@@ -525,10 +525,16 @@ mod tests {
     #[test]
     fn neighbouring_exact_objects_do_not_overlap() {
         for size in [16, 20, 24, 32] {
-            let ps: Vec<*mut u8> = (0..64).map(|_| alloc(size, false)).collect();
-            for (i, &p) in ps.iter().enumerate() {
+            // The objects are held by a scanned, rooted table (a Vec's
+            // buffer is not collected memory: the collector would not see
+            // them).
+            let table = Root::new(alloc(64 * size_of::<*mut u8>(), true));
+            // SAFETY: the table holds 64 pointers.
+            let ps = unsafe { std::slice::from_raw_parts_mut(table.get().cast::<*mut u8>(), 64) };
+            for (i, p) in ps.iter_mut().enumerate() {
+                *p = alloc(size, false);
                 // SAFETY: `size` bytes of each object.
-                unsafe { ptr::write_bytes(p, i as u8, size) };
+                unsafe { ptr::write_bytes(*p, i as u8, size) };
             }
             for (i, &p) in ps.iter().enumerate() {
                 // SAFETY: as above.
