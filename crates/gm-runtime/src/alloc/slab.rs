@@ -22,9 +22,9 @@ use std::ptr;
 use super::{ALIGN, alloc_static, exact_noscan};
 
 /// Bucket array sizes served from slabs: above bdwgc's largest small
-/// object, and at least two to a slab.
+/// object, and at least two to a slab once rounded up to granules.
 pub const ARRAY_MIN: usize = 2048 + 1;
-pub const ARRAY_MAX: usize = (SLAB - ALIGN) / 2;
+pub const ARRAY_MAX: usize = (SLAB - ALIGN) / 2 / ALIGN * ALIGN;
 /// Two 4 KB blocks.
 const SLAB: usize = 8 << 10;
 
