@@ -51,7 +51,15 @@ pub struct RunOptions {
     /// the program starts ([`resident`]): for a process that compiles
     /// nothing more.
     pub release_compiler_pages: bool,
+    /// Runs the program on the calling thread, which then must have
+    /// [`PROGRAM_STACK`] bytes of stack left, instead of on a fresh thread:
+    /// for a process that does nothing else (it saves starting a thread and
+    /// tearing down its stack).
+    pub on_this_thread: bool,
 }
+
+/// The stack a program runs on: Go's stacks grow up to 1 GB.
+pub const PROGRAM_STACK: usize = stack::STACK_SIZE;
 
 /// Why a program could not be compiled or started. Code generation sees
 /// only programs the type checker and walk accepted, so every failure but
@@ -134,35 +142,46 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
         .flatten()
         .map(|p| p as usize)
         .collect();
-    // This thread only waits from here on: its static data is not
-    // collected memory.
-    gm_runtime::alloc::release_thread();
     if opts.release_compiler_pages {
         resident::release_compiler_pages();
     }
-    let runner = std::thread::Builder::new()
-        .name("main".into())
-        .stack_size(stack::STACK_SIZE)
-        .spawn(move || {
-            stack::set_limit_here(stack::STACK_SIZE);
-            // The collector must scan this stack before generated code
-            // keeps its first pointer there.
-            gm_runtime::alloc::register_thread();
-            for p in entries {
-                // SAFETY: each entry is a finalized function of the module,
-                // which outlives this thread (it is joined below), with the
-                // signature `fn()`.
-                let f = unsafe { std::mem::transmute::<usize, extern "C" fn()>(p) };
-                f();
-            }
-        })
-        .map_err(|e| CodegenError::host(format!("cannot start the program thread: {e}")))?;
-    let joined = runner.join();
+    let finished = if opts.on_this_thread {
+        run_entries(&entries);
+        true
+    } else {
+        // This thread only waits from here on: its static data is not
+        // collected memory.
+        gm_runtime::alloc::release_thread();
+        std::thread::Builder::new()
+            .name("main".into())
+            .stack_size(stack::STACK_SIZE)
+            .spawn(move || run_entries(&entries))
+            .map_err(|e| CodegenError::host(format!("cannot start the program thread: {e}")))?
+            .join()
+            .is_ok()
+    };
     gm_runtime::flush_stdout();
     drop(compiled);
-    match joined {
-        Ok(()) => Ok(0),
-        Err(_) => Err(CodegenError::internal("the program thread failed")),
+    if finished {
+        Ok(0)
+    } else {
+        Err(CodegenError::internal("the program thread failed"))
+    }
+}
+
+/// Runs the program's entry functions on the calling thread, which has
+/// [`PROGRAM_STACK`] bytes of stack left.
+fn run_entries(entries: &[usize]) {
+    stack::set_limit_here(stack::STACK_SIZE);
+    // The collector must scan this stack before generated code keeps its
+    // first pointer there.
+    gm_runtime::alloc::register_thread();
+    for &p in entries {
+        // SAFETY: each entry is a finalized function of the module, which
+        // outlives the run (the caller drops it afterwards), with the
+        // signature `fn()`.
+        let f = unsafe { std::mem::transmute::<usize, extern "C" fn()>(p) };
+        f();
     }
 }
 

@@ -28,7 +28,7 @@ pub enum Stage {
     Asm,
 }
 
-pub use gm_codegen::RunOptions;
+pub use gm_codegen::{PROGRAM_STACK, RunOptions};
 pub use gm_walk::dump::map_calls;
 
 /// Compilation failed: the rendered report and the exit status it calls

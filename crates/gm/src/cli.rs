@@ -173,6 +173,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let opts = gm_driver::RunOptions {
                 seed,
                 release_compiler_pages: true,
+                on_this_thread: true,
             };
             match gm_driver::load(&file).and_then(|src| gm_driver::run(&src, style, &opts)) {
                 Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),

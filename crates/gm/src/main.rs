@@ -11,8 +11,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// Compilation runs on a thread with a large stack: the passes recurse over
-/// expression trees (whose depth the parser bounds).
-const STACK_SIZE: usize = 256 << 20;
+/// expression trees (whose depth the parser bounds). `gm run` then runs the
+/// program on the same thread, below what compilation used.
+const STACK_SIZE: usize = (256 << 20) + gm_driver::PROGRAM_STACK;
 
 fn main() -> ExitCode {
     // A Rust panic is a broken invariant of gm: report it as one, with the
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
     }));
     let args = cli::Cli::parse();
     let worker = std::thread::Builder::new()
+        .name("main".into())
         .stack_size(STACK_SIZE)
         .spawn(move || cli::run(args));
     match worker.map(|w| w.join()) {

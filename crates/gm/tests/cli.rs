@@ -77,6 +77,25 @@ fn a_go_panic_flushes_output_and_exits_2() {
 }
 
 #[test]
+fn gm_run_ends_deep_recursion_in_gos_stack_overflow() {
+    // `gm run` runs the program on the thread that compiled it, below the
+    // compiler's frames: the whole 1 GB is still the program's.
+    let path = program(
+        "deep.gm",
+        "package main\n\nfunc f(n int) int {\n\tvar pad [64]int\n\tpad[n%64] = n\n\treturn f(n+1) + pad[0]\n}\n\nfunc main() {\n\tprintln(f(0))\n}\n",
+    );
+    let out = gm(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    // Go's first and last lines (Go prints the stack bounds between them).
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("runtime: goroutine stack exceeds 1000000000-byte limit\n"),
+        "{err}"
+    );
+    assert!(err.contains("\nfatal error: stack overflow\n"), "{err}");
+}
+
+#[test]
 fn dumps_name_runtime_calls() {
     let path = program(
         "dump.gm",
