@@ -19,6 +19,12 @@ fn program(name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// `gm run` on a program written to a fresh file.
+fn run_program(name: &str, text: &str) -> Output {
+    let path = program(name, text);
+    gm(&["run", path.to_str().expect("utf-8 path")])
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -62,11 +68,10 @@ fn a_clean_program_checks_and_runs() {
 
 #[test]
 fn a_go_panic_flushes_output_and_exits_2() {
-    let path = program(
+    let out = run_program(
         "panic.gm",
         "package main\n\nfunc main() {\n\tprint(\"before \")\n\tvar m map[int]int\n\tm[1] = 2\n}\n",
     );
-    let out = gm(&["run", path.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stdout(&out), "before ");
     assert!(
@@ -80,11 +85,10 @@ fn a_go_panic_flushes_output_and_exits_2() {
 fn gm_run_ends_deep_recursion_in_gos_stack_overflow() {
     // `gm run` runs the program on the thread that compiled it, below the
     // compiler's frames: the whole 1 GB is still the program's.
-    let path = program(
+    let out = run_program(
         "deep.gm",
         "package main\n\nfunc f(n int) int {\n\tvar pad [64]int\n\tpad[n%64] = n\n\treturn f(n+1) + pad[0]\n}\n\nfunc main() {\n\tprintln(f(0))\n}\n",
     );
-    let out = gm(&["run", path.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(2));
     // Go's first and last lines (Go prints the stack bounds between them).
     let err = stderr(&out);
