@@ -124,18 +124,14 @@ pub fn min_heap(gogc: u32) -> usize {
     (4usize << 20) / 100 * gogc.max(1) as usize
 }
 
-/// The least allocation before the next collection, given the heap in use
-/// after the last: half of what Go's minimum heap goal leaves room for (Go
-/// counts the live heap against that goal, so a live set near it collects
-/// sooner). Half, because bdwgc's heap overshoots the allowance: blocks
-/// freed explicitly (a grown map's old array) are reused without a check,
-/// and the check comes only when a free list runs dry, so a 4 MB allowance
-/// let small heaps reach 5–6.5 MB where Go's stay at 4.
-/// Above it, bdwgc's own proportional rule decides; it counts pointer-free
-/// memory at a quarter, which keeps heaps of map buckets smaller than a
-/// rule of GOGC% of all live memory would.
+/// The least allocation before the next collection bdwgc itself makes
+/// when its heap would grow, given the heap in use after the last: what
+/// Go's minimum heap goal leaves room for. Above it, bdwgc's own
+/// proportional rule decides; it counts pointer-free memory at a quarter,
+/// which keeps heaps of map buckets smaller than a rule of GOGC% of all
+/// live memory would. ([`paced`] applies Go's goal on every allocation.)
 pub fn min_bytes_allocd(gogc: u32, live: usize) -> usize {
-    (min_heap(gogc) / 2).saturating_sub(live).max(64 << 10)
+    min_heap(gogc).saturating_sub(live).max(64 << 10)
 }
 
 /// Bytes gm allocated since the last collection.
@@ -277,12 +273,9 @@ mod tests {
         assert_eq!(free_space_divisor(400), 1);
         assert_eq!(free_space_divisor(25), 8);
         assert_eq!(min_heap(100), (4 << 20) / 100 * 100);
-        assert_eq!(min_bytes_allocd(100, 0), min_heap(100) / 2);
-        assert_eq!(
-            min_bytes_allocd(100, 1 << 20),
-            min_heap(100) / 2 - (1 << 20)
-        );
-        assert_eq!(min_bytes_allocd(200, 1 << 20), min_heap(100) - (1 << 20));
+        assert_eq!(min_bytes_allocd(100, 0), min_heap(100));
+        assert_eq!(min_bytes_allocd(100, 1 << 20), min_heap(100) - (1 << 20));
+        assert_eq!(min_bytes_allocd(200, 1 << 20), min_heap(200) - (1 << 20));
         assert_eq!(heap_goal(100, 0), min_heap(100));
         assert_eq!(heap_goal(100, 10_000_000), 20_000_000);
         assert_eq!(heap_goal(50, 10_000_000), 15_000_000);
