@@ -3,6 +3,7 @@
 mod cli;
 mod explore;
 mod golden;
+mod mathlib;
 mod oracle;
 mod select;
 
