@@ -36,6 +36,11 @@ pub const EVENT_END: c_int = 5;
 pub const SUCCESS: c_int = 0;
 
 unsafe extern "C" {
+    /// The main thread's stack bottom, read by `GC_init` when set.
+    pub static mut GC_stackbottom: *mut c_char;
+    /// glibc's record of the stack pointer at the program's entry.
+    #[cfg(target_os = "linux")]
+    pub static __libc_stack_end: *mut c_void;
     pub fn GC_set_all_interior_pointers(on: c_int);
     pub fn GC_set_dont_precollect(on: c_int);
     pub fn GC_set_markers_count(n: c_uint);

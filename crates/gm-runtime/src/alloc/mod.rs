@@ -62,9 +62,41 @@ static INIT_ON_MAIN: extern "C" fn() = init_on_main;
 
 #[cfg(target_os = "linux")]
 extern "C" fn init_on_main() {
+    // The main stack's cold end is where the loader entered the program:
+    // given it, bdwgc does not parse /proc/self/maps to find it.
+    // SAFETY: runs on the main thread before GC_init; glibc's loader set
+    // `__libc_stack_end` before any constructor ran.
+    unsafe { bdwgc::GC_stackbottom = bdwgc::__libc_stack_end.cast() };
+    // Likewise the processor count, which bdwgc otherwise counts in
+    // /proc/stat; it takes it from GC_NPROCS, set only for GC_init.
+    let tell = std::env::var_os("GC_NPROCS").is_none();
+    let told = match online_cpus() {
+        Some(n) if tell => {
+            // SAFETY: no other thread exists yet to read the environment.
+            unsafe { std::env::set_var("GC_NPROCS", n.to_string()) };
+            true
+        }
+        _ => false,
+    };
     init();
+    if told {
+        // SAFETY: as above; GC_init has read it.
+        unsafe { std::env::remove_var("GC_NPROCS") };
+    }
     // The main thread only waits for the compiler's thread.
     release_thread();
+}
+
+/// The processors this process may run on.
+#[cfg(target_os = "linux")]
+fn online_cpus() -> Option<usize> {
+    // SAFETY: `set` is a writable cpu_set_t of the size passed.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        (libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) == 0)
+            .then(|| libc::CPU_COUNT(&set) as usize)
+            .filter(|&n| n > 0)
+    }
 }
 
 /// Initialises the collector and applies Go's settings from the
