@@ -47,9 +47,9 @@ use crate::module::Codegen;
 pub struct RunOptions {
     /// Makes hashing and map iteration order reproducible.
     pub seed: Option<u64>,
-    /// Drops the compiler's code from the process's resident memory before
-    /// the program starts ([`resident`]): for a process that compiles
-    /// nothing more.
+    /// Drops the compiler's code from the process's resident memory once
+    /// the program has allocated its first 256 KB ([`resident`]): for a
+    /// process that compiles nothing more.
     pub release_compiler_pages: bool,
     /// Runs the program on the calling thread, which then must have
     /// [`PROGRAM_STACK`] bytes of stack left, instead of on a fresh thread:
@@ -143,7 +143,9 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
         .map(|p| p as usize)
         .collect();
     if opts.release_compiler_pages {
-        resident::release_compiler_pages();
+        // A program that allocates less than this would gain next to
+        // nothing from the release, and pay for it.
+        gm_runtime::alloc::after_allocating(256 << 10, resident::release_compiler_pages);
     }
     let finished = if opts.on_this_thread {
         run_entries(&entries);

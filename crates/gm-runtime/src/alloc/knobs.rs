@@ -155,6 +155,54 @@ pub fn paced(bytes: usize) -> bool {
     total > ALLOWANCE.load(Ordering::Relaxed)
 }
 
+/// A task waiting for the program to allocate ([`after_allocating`]), and
+/// the allowance it holds back meanwhile.
+static PENDING: Mutex<Option<fn()>> = Mutex::new(None);
+static HELD_BACK: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Runs `task` on the allocating thread once `bytes` more have been
+/// allocated, or at the first allocation after a collection; never, if
+/// the program allocates less. For work worth doing only in a program
+/// that uses memory. The allowance is lowered to the threshold meanwhile,
+/// so the allocation path checks nothing more.
+pub fn after_allocating(bytes: usize, task: fn()) {
+    let mut pending = lock_pending();
+    if pending.is_none() {
+        HELD_BACK.store(ALLOWANCE.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+    *pending = Some(task);
+    let threshold = ALLOCATED.load(Ordering::Relaxed).saturating_add(bytes);
+    ALLOWANCE.store(
+        threshold.min(HELD_BACK.load(Ordering::Relaxed)),
+        Ordering::Relaxed,
+    );
+}
+
+/// What an allocation past the allowance does: the pending task, if the
+/// allowance was its threshold, and then whether to collect.
+pub fn over_allowance() -> bool {
+    let task = lock_pending().take();
+    let Some(task) = task else { return true };
+    ALLOWANCE.store(HELD_BACK.load(Ordering::Relaxed), Ordering::Relaxed);
+    task();
+    ALLOCATED.load(Ordering::Relaxed) > ALLOWANCE.load(Ordering::Relaxed)
+}
+
+fn lock_pending() -> std::sync::MutexGuard<'static, Option<fn()>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Sets the allowance after a collection, unless a task is pending: then
+/// it runs at the next allocation.
+fn allow(bytes: usize) {
+    if lock_pending().is_some() {
+        HELD_BACK.store(bytes, Ordering::Relaxed);
+        ALLOWANCE.store(0, Ordering::Relaxed);
+    } else {
+        ALLOWANCE.store(bytes, Ordering::Relaxed);
+    }
+}
+
 /// Go's heap goal for a heap of `live` bytes in use after a collection.
 pub fn heap_goal(gogc: u32, live: usize) -> usize {
     (live + live / 100 * gogc as usize).max(min_heap(gogc))
@@ -215,7 +263,7 @@ unsafe extern "C" fn on_collection(event: std::ffi::c_int) {
             if let Some(gogc) = t.gogc {
                 // SAFETY: a plain setter; the allocation lock is held.
                 unsafe { bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(gogc, after)) };
-                ALLOWANCE.store(heap_goal(gogc, after) - after, Ordering::Relaxed);
+                allow(heap_goal(gogc, after) - after);
             }
             if !t.print {
                 return;

@@ -30,6 +30,8 @@ mod bdwgc;
 pub mod knobs;
 mod slab;
 
+pub use knobs::after_allocating;
+
 use std::cell::{Cell, RefCell};
 use std::ptr;
 use std::sync::Once;
@@ -203,7 +205,7 @@ fn prepare(bytes: usize) {
     if !REGISTERED.get() {
         register_thread();
     }
-    if knobs::paced(bytes) {
+    if knobs::paced(bytes) && knobs::over_allowance() {
         collect();
     }
     let every = knobs::STRESS_EVERY.load(Ordering::Relaxed);
