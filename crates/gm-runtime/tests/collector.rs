@@ -201,7 +201,7 @@ fn maps_whose_arrays_share_slabs_survive_collections_and_are_reclaimed() {
         }
     }
     // Dropped, the maps and their slabs are garbage: as many arrays again
-    // and again (some 155 MB of slabs) do not grow the heap by as much
+    // and again (some 160 MB of slabs) do not grow the heap by as much
     // (the margin leaves room for the other tests of this binary).
     drop(maps);
     alloc::collect();

@@ -17,9 +17,10 @@
 //! * **Map buckets that hold pointers** get their precise layout
 //!   ([`descriptor`], one per map type): only the key and elem words that
 //!   are pointers, and the overflow link, are scanned.
-//! * **Pointer-free bucket arrays of 2–4 KB** share 8 KB slabs, and
+//! * **Pointer-free bucket arrays of 1–5 KB** share 16 KB slabs, and
 //!   pointer-free objects of 17 to 24 bytes go in pairs ([`slab`]): bdwgc
-//!   would give each array a whole 4 KB block, and each object 32 bytes.
+//!   would give each array a third of a 4 KB block or more, and each
+//!   object 32 bytes.
 //! * **Everything else** is scanned conservatively: any word that looks like
 //!   a pointer into an object (its interior included) keeps it alive.
 //!
@@ -554,6 +555,29 @@ mod tests {
         assert_eq!(b as usize - a as usize, 24);
         assert_eq!(object_size(base(a).cast()), 48);
         assert_eq!(a as usize % 8, 0);
+    }
+
+    #[test]
+    fn pointer_free_bucket_arrays_share_16_kb_slabs() {
+        // Eight `map[int]int` buckets, 1 152 bytes: fourteen to a slab. Of
+        // 28 in a row, 14 in a row share one (the thread may hold part of
+        // a slab from before).
+        let table = Root::new(alloc(28 * size_of::<*mut u8>(), true));
+        // SAFETY: the table holds 28 pointers.
+        let ps = unsafe { std::slice::from_raw_parts_mut(table.get().cast::<*mut u8>(), 28) };
+        for p in ps.iter_mut() {
+            *p = alloc_bucket_array(8, 144, false, 0);
+        }
+        // SAFETY: GC_base only reads the block table.
+        let base = |p: *mut u8| unsafe { bdwgc::GC_base(p.cast()) };
+        let run = ps
+            .windows(14)
+            .find(|w| w.iter().all(|&p| base(p) == base(w[0])))
+            .expect("fourteen arrays share a slab");
+        assert_eq!(object_size(base(run[0]).cast()), 16 << 10);
+        for pair in run.windows(2) {
+            assert_eq!(pair[1] as usize - pair[0] as usize, 1152);
+        }
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Pointer-free objects of sizes bdwgc packs badly, carved from shared
 //! chunks:
 //!
-//! * bucket arrays of a little over 2 KB: bdwgc gives anything above 2 KB
-//!   a whole 4 KB block, and a `map[int]int` of 16 buckets (its 53rd to
-//!   104th entries) is 2 592 bytes, which Go keeps in a 2 688-byte size
-//!   class. Here three share an 8 KB slab.
+//! * bucket arrays of 1 to 5 KB: bdwgc puts three arrays of 1 152 bytes
+//!   (a `map[int]int` of 8 buckets) in a 4 KB block, and gives anything
+//!   above 2 KB a whole block; each block also carries a header of about
+//!   350 bytes (a mark byte per granule). Go's size classes waste under
+//!   2 % on such arrays. Here they share 16 KB slabs: fourteen 1 152-byte
+//!   arrays, or six of 2 592 bytes (16 buckets), to a slab.
 //! * objects of 17 to 24 bytes (strings above all): bdwgc's 16-byte
 //!   granules round them to 32, Go's size class is 24. Here two share 48
 //!   bytes, aligned to 8 (all Go needs).
@@ -14,19 +16,23 @@
 //! are on). So a chunk is reclaimed once none of its pieces is reachable,
 //! and a piece is never freed on its own: no bucket array starts at its
 //! slab's start, so [`super::free_unreachable`], which frees only object
-//! starts, leaves it to the collector.
+//! starts, leaves it to the collector. Arrays carved together are mostly
+//! those of maps made together, which tend to die together; a slab with
+//! one live array keeps its dead ones, as a Go span keeps its free slots,
+//! but does not reuse them.
 
 use std::cell::Cell;
 use std::ptr;
 
 use super::{ALIGN, alloc_static, exact_noscan};
 
-/// Bucket array sizes served from slabs: above bdwgc's largest small
-/// object, and at least two to a slab once rounded up to granules.
-pub const ARRAY_MIN: usize = 2048 + 1;
-pub const ARRAY_MAX: usize = (SLAB - ALIGN) / 2 / ALIGN * ALIGN;
-/// Two 4 KB blocks.
-const SLAB: usize = 8 << 10;
+/// Bucket array sizes served from slabs: those bdwgc packs three or fewer
+/// to a 4 KB block, and at least three to a slab once rounded up to
+/// granules.
+pub const ARRAY_MIN: usize = 1024 + 1;
+pub const ARRAY_MAX: usize = (SLAB - ALIGN) / 3 / ALIGN * ALIGN;
+/// Four 4 KB blocks: one block header for them all.
+const SLAB: usize = 16 << 10;
 
 /// Object sizes served in pairs.
 pub const PAIR_MIN: usize = 17;
