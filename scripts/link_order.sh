@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Regenerates crates/gm/link-order.txt: the functions `gm run` executes
+# while compiling and running the run corpus and the examples. The release
+# build places them side by side (crates/gm/build.rs), so a run touches
+# few pages of gm's code. Needs valgrind; takes a few minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release -p gm
+gm=target/release/gm
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One program per processor. Exit status 2 (a Go panic) still leaves a
+# profile, and so does the time limit: the allocation-heavy programs have
+# run every function that matters long before it.
+profile() {
+    timeout -s INT 20 valgrind --tool=callgrind --demangle=no \
+        --callgrind-out-file="$2/$(basename "$1").cg" \
+        "$gm" run "$1" >/dev/null 2>&1 </dev/null || true
+}
+export -f profile
+export gm
+printf '%s\n' tests/run/*.gm examples/*.gm |
+    xargs -P "$(nproc)" -I{} bash -c 'profile "$1" "$2"' _ {} "$work"
+
+# Callgrind names each function once per profile, on its first fn= or cfn=
+# line. The functions most programs run come first, so a small program
+# touches the front of the list only.
+nm --defined-only "$gm" | awk '$2 ~ /^[tTwW]$/ { print $3 }' |
+    LC_ALL=C sort -u >"$work/defined"
+grep -ohE '^c?fn=\([0-9]+\) .*' "$work"/*.cg |
+    sed -E 's/^c?fn=\([0-9]+\) //' | LC_ALL=C sort | uniq -c |
+    awk 'NR == FNR { defined[$1] = 1; next } defined[$2] { print $1, $2 }' \
+        "$work/defined" - |
+    LC_ALL=C sort -k1,1nr -k2,2 | awk '{ print $2 }' >crates/gm/link-order.txt
+echo "$(wc -l <crates/gm/link-order.txt) functions in crates/gm/link-order.txt"
