@@ -7,10 +7,11 @@
 //! page used again (the runtime's code) is mapped back from the page cache
 //! on its first touch, a minor fault.
 
-/// Drops the mappings of the executable's read-only segments, and returns
-/// the compiler's freed heap memory to the system. Writable segments, and
-/// the relocated read-only part of them (RELRO), hold this process's own
-/// data and are left alone.
+/// Drops the mappings of the read-only segments of the executable and of
+/// the shared libraries (the C library's code above all), and returns the
+/// compiler's freed heap memory to the system. Writable segments, and the
+/// relocated read-only part of them (RELRO), hold this process's own data
+/// and are left alone.
 pub fn release_compiler_pages() {
     if traced() {
         // A debugger's breakpoints are private copies of code pages, which
@@ -50,6 +51,15 @@ unsafe extern "C" fn each_object(
         let phdrs = std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum));
         (info, phdrs)
     };
+    // The kernel's own code page (vDSO) is not the file's to drop.
+    // SAFETY: `dlpi_name` is null or a NUL-terminated name.
+    if !info.dlpi_name.is_null()
+        && unsafe { std::ffi::CStr::from_ptr(info.dlpi_name) }
+            .to_bytes()
+            .starts_with(b"linux-vdso")
+    {
+        return 0;
+    }
     // SAFETY: plain query.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as usize;
     let span = |p: &libc::Elf64_Phdr| {
@@ -76,8 +86,7 @@ unsafe extern "C" fn each_object(
             unsafe { libc::madvise(start as *mut _, end - start, libc::MADV_DONTNEED) };
         }
     }
-    // The executable is the first entry: stop there.
-    1
+    0
 }
 
 #[cfg(all(test, target_os = "linux"))]
