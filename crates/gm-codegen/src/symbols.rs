@@ -1,5 +1,5 @@
 //! The runtime entry points generated code may call: gm-abi's [`RtFn`]
-//! table, registered in the JIT under their `runtime.<name>` symbols at
+//! table, resolved by the JIT from their `runtime.<name>` symbols to
 //! gm-runtime's addresses, with Cranelift signatures built from the table.
 
 use cranelift_codegen::ir::{AbiParam, Signature, types};
@@ -7,11 +7,14 @@ use cranelift_codegen::isa::CallConv;
 use cranelift_jit::JITBuilder;
 use gm_ir::runtime::{AbiType, RtFn};
 
-/// Registers every entry point's address.
+/// Lets the JIT find each entry point's address when it links a call to
+/// it: a program calls a few of them, and filling the JIT's symbol table
+/// with all of them took a tenth of compiling a small program.
 pub fn register(jb: &mut JITBuilder) {
-    for &f in RtFn::ALL {
-        jb.symbol(f.symbol(), gm_runtime::address(f));
-    }
+    jb.symbol_lookup_fn(Box::new(|symbol| {
+        let f = RtFn::from_name(symbol.strip_prefix("runtime.")?)?;
+        Some(gm_runtime::address(f))
+    }));
 }
 
 fn param(t: AbiType) -> AbiParam {
