@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gm_diag::Style;
@@ -116,7 +115,7 @@ enum DumpStage {
     Asm,
 }
 
-pub fn run(cli: Cli) -> ExitCode {
+pub fn run(cli: Cli) -> u8 {
     let style = match cli.diag {
         DiagStyle::Short => Style::Short,
         DiagStyle::Rich => Style::Rich,
@@ -125,7 +124,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { file } => {
             let result = gm_driver::load(&file).and_then(|src| gm_driver::check(&src, style));
             match result {
-                Ok(_) => ExitCode::SUCCESS,
+                Ok(_) => 0,
                 Err(e) => fail(&e),
             }
         }
@@ -164,7 +163,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Ok(text) => {
                     let mut out = std::io::stdout().lock();
                     let _ = out.write_all(text.as_bytes());
-                    ExitCode::SUCCESS
+                    0
                 }
                 Err(e) => fail(&e),
             }
@@ -176,7 +175,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 on_this_thread: true,
             };
             match gm_driver::load(&file).and_then(|src| gm_driver::run(&src, style, &opts)) {
-                Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
+                Ok(status) => status.clamp(0, 255) as u8,
                 Err(e) => fail(&e),
             }
         }
@@ -209,7 +208,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let result = gm_driver::load(&file)
                 .and_then(|src| gm_driver::trace::run(&src, style, &opts, maps, out));
             match result {
-                Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
+                Ok(status) => status.clamp(0, 255) as u8,
                 Err(e) => fail(&e),
             }
         }
@@ -217,8 +216,8 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-pub fn fail(e: &gm_driver::Failed) -> ExitCode {
+pub fn fail(e: &gm_driver::Failed) -> u8 {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(e.text.as_bytes());
-    ExitCode::from(e.status)
+    e.status
 }

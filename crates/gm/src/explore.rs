@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gm_diag::Style;
@@ -18,7 +18,7 @@ pub fn run(
     seed: Option<u64>,
     json: bool,
     style: Style,
-) -> ExitCode {
+) -> u8 {
     let page = gm_driver::load(file).and_then(|src| explore::data(&src, style, func));
     let mut page = match page {
         Ok(p) => p,
@@ -34,7 +34,7 @@ pub fn run(
         let _ = std::io::stdout()
             .lock()
             .write_all(explore::json::to_json(&page).as_bytes());
-        return ExitCode::SUCCESS;
+        return 0;
     }
     let out = output.unwrap_or_else(|| {
         let stem = file.file_stem().unwrap_or(file.as_os_str());
@@ -45,7 +45,7 @@ pub fn run(
         return crate::cli::fail(&gm_driver::Failed::new(msg));
     }
     println!("{}", out.display());
-    ExitCode::SUCCESS
+    0
 }
 
 /// Runs `gm run --seed SEED FILE` as a child (a Go panic ends the process

@@ -1,13 +1,16 @@
 //! The `gm` command: `check`, `dump <stage>`, `run`, `explore`, `trace` and `test`.
 
+// gm starts at its own C `main`: Rust's start-up reads /proc/self/maps to
+// place the main thread's stack guard, a twentieth of running a small
+// program, and gm runs everything on a thread it starts itself.
+#![cfg_attr(not(test), no_main)]
+
 mod cli;
 mod explore;
 mod golden;
 mod mathlib;
 mod oracle;
 mod select;
-
-use std::process::ExitCode;
 
 use clap::Parser;
 
@@ -16,7 +19,38 @@ use clap::Parser;
 /// program on the same thread, below what compilation used.
 const STACK_SIZE: usize = (256 << 20) + gm_driver::PROGRAM_STACK;
 
-fn main() -> ExitCode {
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    use std::io::Write;
+    // Writing to a closed pipe fails (EPIPE) rather than ending the
+    // process, as under Rust's start-up.
+    #[cfg(unix)]
+    // SAFETY: sets a signal's disposition; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN)
+    };
+    // One malloc arena for every thread: the compiler's thread then takes
+    // the same memory from run to run, and the addresses generated code
+    // embeds (map descriptors, constants) keep the same encoding, so the
+    // machine code is the same in every run. gm's threads take turns.
+    #[cfg(target_os = "linux")]
+    // SAFETY: a malloc setting, made before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1)
+    };
+    let status = gm();
+    // Rust's start-up flushes standard output at exit; exit() does not.
+    let _ = std::io::stdout().flush();
+    std::ffi::c_int::from(status)
+}
+
+/// The command line's work; its exit status.
+#[cfg_attr(test, allow(dead_code))]
+fn gm() -> u8 {
     // A Rust panic is a broken invariant of gm: report it as one, with the
     // function the passes were working on.
     std::panic::set_hook(Box::new(|info| {
@@ -41,6 +75,6 @@ fn main() -> ExitCode {
         .spawn(move || cli::run(args));
     match worker.map(|w| w.join()) {
         Ok(Ok(code)) => code,
-        _ => ExitCode::from(gm_diag::ice::EXIT_STATUS),
+        _ => gm_diag::ice::EXIT_STATUS,
     }
 }
