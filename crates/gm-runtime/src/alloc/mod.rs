@@ -436,6 +436,25 @@ pub unsafe fn free_unreachable(p: *mut u8) {
     }
 }
 
+/// Gives back bucket array `p` of `n` buckets of `size` bytes, made by
+/// [`alloc_bucket_array`] with the same arguments, once nothing can reach
+/// it: a piece of a slab is kept for the next array of its size (Go reuses
+/// a freed slot of its size class alike), any other array goes to
+/// [`free_unreachable`].
+///
+/// # Safety
+/// No live pointer refers into the array.
+pub unsafe fn free_bucket_array(p: *mut u8, n: usize, size: usize, has_pointers: bool) {
+    let bytes = n * size;
+    if !has_pointers && (slab::ARRAY_MIN..=slab::ARRAY_MAX).contains(&bytes) {
+        // SAFETY: the caller's contract.
+        unsafe { slab::give_back(p, bytes) };
+    } else {
+        // SAFETY: the caller's contract.
+        unsafe { free_unreachable(p) };
+    }
+}
+
 /// Freed blocks at least this large give their pages back to the kernel at
 /// once: a growing map's earlier arrays are seldom reused as a whole, and
 /// would otherwise stay resident for the rest of the run.
@@ -548,8 +567,6 @@ mod tests {
         // Of three in a row, two share a chunk (the thread may hold half of
         // one from before).
         let ps = [alloc(17, false), alloc(24, false), alloc(20, false)];
-        // SAFETY: GC_base only reads the block table.
-        let base = |p: *mut u8| unsafe { bdwgc::GC_base(p.cast()) };
         let i = (0..2).find(|&i| base(ps[i]) == base(ps[i + 1])).unwrap();
         let (a, b) = (ps[i], ps[i + 1]);
         assert_eq!(b as usize - a as usize, 24);
@@ -557,27 +574,63 @@ mod tests {
         assert_eq!(a as usize % 8, 0);
     }
 
-    #[test]
-    fn pointer_free_bucket_arrays_share_16_kb_slabs() {
-        // Eight `map[int]int` buckets, 1 152 bytes: fourteen to a slab. Of
-        // 28 in a row, 14 in a row share one (the thread may hold part of
-        // a slab from before).
-        let table = Root::new(alloc(28 * size_of::<*mut u8>(), true));
-        // SAFETY: the table holds 28 pointers.
-        let ps = unsafe { std::slice::from_raw_parts_mut(table.get().cast::<*mut u8>(), 28) };
+    /// `n` bucket arrays of `buckets` `map[int]int` buckets (144 bytes), in
+    /// a rooted table.
+    fn arrays(n: usize, buckets: usize) -> (Root, &'static mut [*mut u8]) {
+        let table = Root::new(alloc(n * size_of::<*mut u8>(), true));
+        // SAFETY: the table holds `n` pointers and lives as long as `Root`,
+        // which the caller keeps beside the slice.
+        let ps = unsafe { std::slice::from_raw_parts_mut(table.get().cast::<*mut u8>(), n) };
         for p in ps.iter_mut() {
-            *p = alloc_bucket_array(8, 144, false, 0);
+            *p = alloc_bucket_array(buckets, 144, false, 0);
         }
+        (table, ps)
+    }
+
+    fn base(p: *mut u8) -> *mut u8 {
         // SAFETY: GC_base only reads the block table.
-        let base = |p: *mut u8| unsafe { bdwgc::GC_base(p.cast()) };
-        let run = ps
-            .windows(14)
-            .find(|w| w.iter().all(|&p| base(p) == base(w[0])))
-            .expect("fourteen arrays share a slab");
-        assert_eq!(object_size(base(run[0]).cast()), 16 << 10);
-        for pair in run.windows(2) {
-            assert_eq!(pair[1] as usize - pair[0] as usize, 1152);
+        unsafe { bdwgc::GC_base(p.cast()).cast() }
+    }
+
+    /// Whether some `k` arrays in a row of `ps` share one slab of `slab`
+    /// bytes, `step` bytes apart.
+    fn share_a_slab(ps: &[*mut u8], k: usize, slab: usize, step: usize) -> bool {
+        ps.windows(k).any(|w| {
+            w.iter().all(|&p| base(p) == base(w[0]))
+                && object_size(base(w[0])) == slab
+                && w.windows(2).all(|q| q[1] as usize - q[0] as usize == step)
+        })
+    }
+
+    #[test]
+    fn pointer_free_bucket_arrays_share_slabs() {
+        // Eight `map[int]int` buckets, 1 152 bytes: seven to an 8 KB slab
+        // (the thread may hold part of a slab from before).
+        let (_t, ps) = arrays(14, 8);
+        assert!(share_a_slab(ps, 7, 8 << 10, 1152));
+        // 32 buckets and two overflow buckets, 4 896 bytes: three to a
+        // 16 KB slab.
+        let (_t, ps) = arrays(6, 34);
+        assert!(share_a_slab(ps, 3, 16 << 10, 4896));
+    }
+
+    #[test]
+    fn a_bucket_array_given_back_is_the_next_one_of_its_size() {
+        let (_t, ps) = arrays(3, 8);
+        // SAFETY: nothing else refers to the array, which is written to
+        // show that the next one comes zeroed.
+        unsafe {
+            ptr::write_bytes(ps[1], 0xAB, 1152);
+            free_bucket_array(ps[1], 8, 144, false);
         }
+        // Another size does not take it.
+        let other = alloc_bucket_array(9, 144, false, 0);
+        assert_ne!(other, ps[1]);
+        let again = alloc_bucket_array(8, 144, false, 0);
+        assert_eq!(again, ps[1]);
+        // SAFETY: a fresh array of 1 152 bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(again, 1152) };
+        assert!(bytes.iter().all(|&b| b == 0));
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //!   (a `map[int]int` of 8 buckets) in a 4 KB block, and gives anything
 //!   above 2 KB a whole block; each block also carries a header of about
 //!   350 bytes (a mark byte per granule). Go's size classes waste under
-//!   2 % on such arrays. Here they share 16 KB slabs: fourteen 1 152-byte
-//!   arrays, or six of 2 592 bytes (16 buckets), to a slab.
+//!   2 % on such arrays. Here they share 8 KB slabs (seven 1 152-byte
+//!   arrays to a slab, or three of 2 448 bytes: 16 buckets and a spare
+//!   overflow bucket), and those above 2.7 KB 16 KB slabs (three of
+//!   4 896 bytes, 32 buckets and two spares). Smaller slabs die sooner:
+//!   one live array keeps fewer dead ones alive.
 //! * objects of 17 to 24 bytes (strings above all): bdwgc's 16-byte
 //!   granules round them to 32, Go's size class is 24. Here two share 48
 //!   bytes, aligned to 8 (all Go needs).
@@ -18,21 +21,31 @@
 //! slab's start, so [`super::free_unreachable`], which frees only object
 //! starts, leaves it to the collector. Arrays carved together are mostly
 //! those of maps made together, which tend to die together; a slab with
-//! one live array keeps its dead ones, as a Go span keeps its free slots,
-//! but does not reuse them.
+//! one live array keeps its dead ones, as a Go span keeps its free slots.
+//! The arrays a grow leaves behind are handed back ([`give_back`]) and
+//! reused by the next array of their size, as Go reuses a freed slot; the
+//! ones the collector finds dead are not.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::ptr;
 
-use super::{ALIGN, alloc_static, exact_noscan};
+use super::{ALIGN, alloc, alloc_static, bdwgc, exact_noscan};
 
 /// Bucket array sizes served from slabs: those bdwgc packs three or fewer
 /// to a 4 KB block, and at least three to a slab once rounded up to
 /// granules.
 pub const ARRAY_MIN: usize = 1024 + 1;
-pub const ARRAY_MAX: usize = (SLAB - ALIGN) / 3 / ALIGN * ALIGN;
-/// Four 4 KB blocks: one block header for them all.
-const SLAB: usize = 16 << 10;
+pub const ARRAY_MAX: usize = most_in(BIG_SLAB);
+/// Two 4 KB blocks under one block header, for arrays up to
+/// `most_in(SLAB)`; [`BIG_SLAB`] for larger ones.
+const SLAB: usize = 8 << 10;
+const BIG_SLAB: usize = 16 << 10;
+
+/// The largest array of which three fit in a slab of `size` bytes after
+/// its first granule.
+const fn most_in(size: usize) -> usize {
+    (size - ALIGN) / 3 / ALIGN * ALIGN
+}
 
 /// Object sizes served in pairs.
 pub const PAIR_MIN: usize = 17;
@@ -78,9 +91,95 @@ impl Carving {
     }
 }
 
+/// Arrays of one size handed back for reuse, on a stack in scanned memory
+/// held by an uncollectable cell: each keeps its slab alive until it is
+/// reused.
+struct Spares {
+    bytes: usize,
+    root: *mut *mut *mut u8,
+    len: usize,
+    cap: usize,
+}
+
+impl Spares {
+    fn new(bytes: usize) -> Spares {
+        Spares {
+            bytes,
+            root: alloc_static(size_of::<*mut u8>(), true).cast(),
+            len: 0,
+            cap: 0,
+        }
+    }
+
+    fn stack(&self) -> *mut *mut u8 {
+        // SAFETY: the root is this stack's pointer-sized static cell.
+        unsafe { self.root.read() }
+    }
+
+    fn push(&mut self, p: *mut u8) {
+        if self.len == self.cap {
+            // The allocation may collect: `p`, live on this frame, keeps its
+            // slab alive meanwhile, and the old stack is still rooted.
+            let cap = (self.cap * 2).max(16);
+            let stack: *mut *mut u8 = alloc(cap * size_of::<*mut u8>(), true).cast();
+            // SAFETY: the new stack holds `cap > len` pointers, the old one
+            // `len`; the old one is left to the collector.
+            unsafe {
+                if self.len != 0 {
+                    ptr::copy_nonoverlapping(self.stack(), stack, self.len);
+                }
+                self.root.write(stack);
+            }
+            self.cap = cap;
+        }
+        // SAFETY: `len < cap`.
+        unsafe { self.stack().add(self.len).write(p) };
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<*mut u8> {
+        self.len = self.len.checked_sub(1)?;
+        // SAFETY: `len` was below it, inside the stack; the slot is
+        // cleared so it no longer keeps the slab alive.
+        unsafe { Some(self.stack().add(self.len).replace(ptr::null_mut())) }
+    }
+}
+
 thread_local! {
     static SLABS: Carving = const { Carving::new() };
+    static BIG_SLABS: Carving = const { Carving::new() };
     static PAIRS: Carving = const { Carving::new() };
+    /// Handed-back arrays, one stack per size (a few sizes in a program).
+    static SPARES: RefCell<Vec<Spares>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps `p`, a bucket array of `bytes` made by [`array`], for the next
+/// array of that size.
+///
+/// # Safety
+/// No live pointer refers into the array.
+pub unsafe fn give_back(p: *mut u8, bytes: usize) {
+    let bytes = bytes.next_multiple_of(ALIGN);
+    // SAFETY: GC_base only inspects the heap's block table.
+    let base = unsafe { bdwgc::GC_base(p.cast()) };
+    // Only a piece inside a slab (never its start) came from `array`.
+    if base.is_null() || base == p.cast() {
+        return;
+    }
+    SPARES.with_borrow_mut(
+        |spares| match spares.iter_mut().find(|s| s.bytes == bytes) {
+            Some(s) => s.push(p),
+            None => {
+                let mut s = Spares::new(bytes);
+                s.push(p);
+                spares.push(s);
+            }
+        },
+    );
+}
+
+fn reuse(bytes: usize) -> Option<*mut u8> {
+    SPARES.with_borrow_mut(|spares| spares.iter_mut().find(|s| s.bytes == bytes)?.pop())
 }
 
 /// Zeroed memory for a pointer-free bucket array of `bytes` (between
@@ -89,7 +188,13 @@ pub fn array(bytes: usize) -> *mut u8 {
     debug_assert!((ARRAY_MIN..=ARRAY_MAX).contains(&bytes));
     let bytes = bytes.next_multiple_of(ALIGN);
     // The first array starts one granule in, so no array is its slab.
-    let p = SLABS.with(|s| s.take(bytes, SLAB, ALIGN));
+    let p = reuse(bytes).unwrap_or_else(|| {
+        if bytes <= most_in(SLAB) {
+            SLABS.with(|s| s.take(bytes, SLAB, ALIGN))
+        } else {
+            BIG_SLABS.with(|s| s.take(bytes, BIG_SLAB, ALIGN))
+        }
+    });
     // SAFETY: `bytes` fresh bytes; collected memory of atomic chunks is
     // not zeroed.
     unsafe { ptr::write_bytes(p, 0, bytes) };

@@ -5,8 +5,8 @@ use std::ptr;
 
 use super::alg::{KeyKind, key_equal, map_seed};
 use super::hmap::{
-    Hmap, bucket_at, copy_slot, evacuated, extra, key_at, key_slot, kslot, make_bucket_array,
-    newoverflow, overflow, set_top, top,
+    Hmap, bucket_array_len, bucket_at, copy_slot, evacuated, extra, key_at, key_slot, kslot,
+    make_bucket_array, newoverflow, overflow, set_top, top,
 };
 use super::maptype::MapType;
 use super::{
@@ -195,23 +195,27 @@ unsafe fn advance_evacuation_mark(t: &MapType, h: &mut Hmap, newbit: usize) {
     }
     if h.nevacuate == newbit {
         // SAFETY: every old bucket is evacuated.
-        unsafe { finish_grow(h) };
+        unsafe { finish_grow(t, h, newbit) };
     }
 }
 
-/// Drops the old array and its overflow list once growth is complete; an
-/// iterator still walking them keeps them alive itself.
+/// Drops the old array (of `old_len` buckets) and its overflow list once
+/// growth is complete; an iterator still walking them keeps them alive
+/// itself.
 ///
 /// # Safety
-/// `h` is a valid map whose old buckets are all evacuated.
-unsafe fn finish_grow(h: &mut Hmap) {
+/// `h` is a valid map of type `t` whose old buckets are all evacuated.
+unsafe fn finish_grow(t: &MapType, h: &mut Hmap, old_len: usize) {
     if trace::on() {
         trace::grow_end(h);
     }
     if h.flags & OLD_ITERATOR == 0 {
+        let n = bucket_array_len(t, old_len.trailing_zeros() as u8);
         // SAFETY: no iterator walks the old array, and the map no longer
         // reads it: every bucket is evacuated.
-        unsafe { crate::alloc::free_unreachable(h.oldbuckets) };
+        unsafe {
+            crate::alloc::free_bucket_array(h.oldbuckets, n, t.bucket_size, t.bucket_pointers)
+        };
     }
     h.oldbuckets = ptr::null_mut();
     // SAFETY: `extra` is null or ours.
