@@ -2,7 +2,10 @@
 # Regenerates crates/gm/link-order.txt: the functions `gm run` executes
 # while compiling and running the run corpus and the examples. The release
 # build places them side by side (crates/gm/build.rs), so a run touches
-# few pages of gm's code. Needs valgrind; takes a few minutes.
+# few pages of gm's code: first those the programs run (from the entry of
+# gm_codegen's run_entries on), then those only the compiler runs, whose
+# pages leave memory before the program runs. Needs valgrind; takes a few
+# minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -p gm
@@ -15,6 +18,7 @@ trap 'rm -rf "$work"' EXIT
 # run every function that matters long before it.
 profile() {
     timeout -s INT 20 valgrind --tool=callgrind --demangle=no \
+        --dump-before='*run_entries*' \
         --callgrind-out-file="$2/$(basename "$1").cg" \
         "$gm" run "$1" >/dev/null 2>&1 </dev/null || true
 }
@@ -24,13 +28,20 @@ printf '%s\n' tests/run/*.gm examples/*.gm |
     xargs -P "$(nproc)" -I{} bash -c 'profile "$1" "$2"' _ {} "$work"
 
 # Callgrind names each function once per profile, on its first fn= or cfn=
-# line. The functions most programs run come first, so a small program
-# touches the front of the list only.
+# line; X.cg.1 profiles the compile, X.cg the run. Within each group the
+# functions most programs run come first, so a small program touches the
+# front of the group only.
 nm --defined-only "$gm" | awk '$2 ~ /^[tTwW]$/ { print $3 }' |
     LC_ALL=C sort -u >"$work/defined"
-grep -ohE '^c?fn=\([0-9]+\) .*' "$work"/*.cg |
-    sed -E 's/^c?fn=\([0-9]+\) //' | LC_ALL=C sort | uniq -c |
-    awk 'NR == FNR { defined[$1] = 1; next } defined[$2] { print $1, $2 }' \
-        "$work/defined" - |
-    LC_ALL=C sort -k1,1nr -k2,2 | awk '{ print $2 }' >crates/gm/link-order.txt
+ranked() {
+    grep -ohE '^c?fn=\([0-9]+\) .*' "$@" |
+        sed -E 's/^c?fn=\([0-9]+\) //' | LC_ALL=C sort | uniq -c |
+        awk 'NR == FNR { defined[$1] = 1; next } defined[$2] { print $1, $2 }' \
+            "$work/defined" - |
+        LC_ALL=C sort -k1,1nr -k2,2 | awk '{ print $2 }'
+}
+ranked "$work"/*.cg >"$work/run"
+ranked "$work"/*.cg "$work"/*.cg.1 |
+    awk 'NR == FNR { run[$1] = 1; next } !run[$1]' "$work/run" - >"$work/compile"
+cat "$work/run" "$work/compile" >crates/gm/link-order.txt
 echo "$(wc -l <crates/gm/link-order.txt) functions in crates/gm/link-order.txt"

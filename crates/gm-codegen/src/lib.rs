@@ -48,8 +48,9 @@ pub struct RunOptions {
     /// Makes hashing and map iteration order reproducible.
     pub seed: Option<u64>,
     /// Drops the compiler's code from the process's resident memory once
-    /// the program has allocated its first 256 KB ([`resident`]): for a
-    /// process that compiles nothing more.
+    /// the program has allocated its first 256 KB ([`resident`]), and
+    /// leaves the compiled module to the process's exit: for a process that
+    /// ends after the run.
     pub release_compiler_pages: bool,
     /// Runs the program on the calling thread, which then must have
     /// [`PROGRAM_STACK`] bytes of stack left, instead of on a fresh thread:
@@ -163,7 +164,11 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
             .is_ok()
     };
     gm_runtime::flush_stdout();
-    drop(compiled);
+    if opts.release_compiler_pages {
+        // The process ends next: freeing the module would only bring the
+        // compiler's code and data back into memory.
+        std::mem::forget(compiled);
+    }
     if finished {
         Ok(0)
     } else {
@@ -172,7 +177,9 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
 }
 
 /// Runs the program's entry functions on the calling thread, which has
-/// [`PROGRAM_STACK`] bytes of stack left.
+/// [`PROGRAM_STACK`] bytes of stack left. Never inlined: scripts/link_order.sh
+/// tells the run from the compile by this function.
+#[inline(never)]
 fn run_entries(entries: &[usize]) {
     stack::set_limit_here(stack::STACK_SIZE);
     // The collector must scan this stack before generated code keeps its

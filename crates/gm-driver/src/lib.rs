@@ -123,7 +123,13 @@ pub fn lower(file: &SourceFile, style: Style) -> Result<Program, Failed> {
 /// Compiles and runs a file; returns the exit status.
 pub fn run(file: &SourceFile, style: Style, opts: &RunOptions) -> Result<i32, Failed> {
     let program = lower(file, style)?;
-    gm_codegen::run(&program, opts).map_err(|e| codegen_failed(file, e))
+    let status = gm_codegen::run(&program, opts).map_err(|e| codegen_failed(file, e));
+    if opts.release_compiler_pages {
+        // The process ends next (see RunOptions): freeing the program
+        // would only bring the compiler's pages back.
+        std::mem::forget(program);
+    }
+    status
 }
 
 pub(crate) fn codegen_failed(file: &SourceFile, e: gm_codegen::CodegenError) -> Failed {
