@@ -15,12 +15,29 @@ use crate::lang::slice::{growslice, makeslice};
 use crate::lang::strings::*;
 use crate::lang::{GoSlice, GoString};
 use crate::map::access::{mapaccess1 as access1, mapaccess2 as access2};
-use crate::map::alg::{Fast32, Fast64, FastStr, GoStr, Slow};
+use crate::map::alg::{Fast32, Fast64, FastStr, GoStr, KeyKind, Slow};
 use crate::map::assign::mapassign as assign;
 use crate::map::delete::mapdelete as delete;
+use crate::map::maptype::KeyFamily;
 use crate::map::{Hiter, Hmap, MapType, clear, hmap, iter, zero_val};
 use crate::trace::{trace_done, trace_make, trace_op};
 use crate::{alloc, panic, print, rand};
+
+/// Runs generic map operation `$op` for a key the slow entry points pass by
+/// pointer with the code of the fast family its type's layout belongs to
+/// ([`MapType::key_family`]): the same map, with the key in a register and
+/// compared inline. Needs an `unsafe` context: `key` points to a key of `t`.
+macro_rules! by_pointer {
+    ($op:ident($t:expr, $h:expr, $key:expr)) => {{
+        let (t, h, key): (&MapType, *mut Hmap, *const u8) = ($t, $h, $key);
+        match t.key_family() {
+            KeyFamily::Fast32 => $op::<Fast32>(t, h, Fast32::load(key)),
+            KeyFamily::Fast64 => $op::<Fast64>(t, h, Fast64::load(key)),
+            KeyFamily::Str => $op::<FastStr>(t, h, FastStr::load(key)),
+            KeyFamily::Slow => $op::<Slow>(t, h, key),
+        }
+    }};
+}
 
 pub use gm_abi::{AbiType, RtFn};
 
@@ -181,7 +198,7 @@ pub unsafe extern "C" fn makemap64(t: *const MapType, hint: i64, h: *mut Hmap) -
 /// ABI invariants 1–3.
 pub unsafe extern "C" fn mapaccess1(t: *const MapType, h: *mut Hmap, key: *const u8) -> *mut u8 {
     // SAFETY: forwarded ABI invariants.
-    unsafe { access1::<Slow>(&*t, h, key) }
+    unsafe { by_pointer!(access1(&*t, h, key)) }
 }
 
 /// Go: `runtime.mapaccess2`.
@@ -196,7 +213,7 @@ pub unsafe extern "C" fn mapaccess2(
 ) -> *mut u8 {
     // SAFETY: forwarded ABI invariants.
     unsafe {
-        let (e, found) = access2::<Slow>(&*t, h, key);
+        let (e, found) = by_pointer!(access2(&*t, h, key));
         *ok = found;
         e
     }
@@ -317,7 +334,7 @@ pub unsafe extern "C" fn mapaccess1_fat(
     zero: *const u8,
 ) -> *mut u8 {
     // SAFETY: forwarded ABI invariants.
-    let e = unsafe { access1::<Slow>(&*t, h, key) };
+    let e = unsafe { by_pointer!(access1(&*t, h, key)) };
     if e == zero_val() { zero as *mut u8 } else { e }
 }
 
@@ -334,7 +351,7 @@ pub unsafe extern "C" fn mapaccess2_fat(
 ) -> *mut u8 {
     // SAFETY: forwarded ABI invariants.
     unsafe {
-        let e = access1::<Slow>(&*t, h, key);
+        let e = by_pointer!(access1(&*t, h, key));
         let found = e != zero_val();
         *ok = found;
         if found { e } else { zero as *mut u8 }
@@ -347,7 +364,7 @@ pub unsafe extern "C" fn mapaccess2_fat(
 /// ABI invariants 1–3.
 pub unsafe extern "C" fn mapassign(t: *const MapType, h: *mut Hmap, key: *const u8) -> *mut u8 {
     // SAFETY: forwarded ABI invariants.
-    unsafe { assign::<Slow>(&*t, h, key) }
+    unsafe { by_pointer!(assign(&*t, h, key)) }
 }
 
 /// Go: `runtime.mapassign_fast32`.
@@ -424,7 +441,7 @@ pub unsafe extern "C" fn mapassign_faststr(
 /// ABI invariants 1–3.
 pub unsafe extern "C" fn mapdelete(t: *const MapType, h: *mut Hmap, key: *const u8) {
     // SAFETY: forwarded ABI invariants.
-    unsafe { delete::<Slow>(&*t, h, key) }
+    unsafe { by_pointer!(delete(&*t, h, key)) }
 }
 
 /// Go: `runtime.mapdelete_fast32`.

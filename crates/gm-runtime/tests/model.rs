@@ -288,6 +288,8 @@ shape_tests! {
     model_key200_indirect => BigKey,
     model_elem200_indirect => BigElem,
     model_elem2048_fat => FatElem,
+    model_u32_slow_entry_points => U32Slow,
+    model_string_slow_entry_points => StrSlow,
 }
 
 // ---- float keys: NaN and ±0 -------------------------------------------------

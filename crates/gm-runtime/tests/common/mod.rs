@@ -395,6 +395,73 @@ impl Shape for BigElem {
     }
 }
 
+/// u32 keys with a 200-byte elem, through the slow entry points, which
+/// take the fast32 family's code for them.
+pub struct U32Slow;
+impl Shape for U32Slow {
+    type K = u32;
+    const NAME: &'static str = "u32 -> [200]byte/slow entry points";
+    const ELEM: usize = 200;
+    fn map_type() -> &'static MapType {
+        static T: OnceLock<&'static MapType> = OnceLock::new();
+        T.get_or_init(|| {
+            leak(MapType::new(KeyType::mem(4, 4), 200, 8).with_pointer_words(&[], &[]))
+        })
+    }
+    fn key(seed: u64) -> u32 {
+        seed as u32 ^ 0x0F0F
+    }
+    unsafe fn access(h: *mut Hmap, k: &u32, two: bool) -> (*mut u8, Option<bool>) {
+        slow_access(Self::map_type(), h, (k as *const u32).cast(), two)
+    }
+    unsafe fn assign(h: *mut Hmap, k: &u32) -> *mut u8 {
+        unsafe { abi::mapassign(Self::map_type(), h, (k as *const u32).cast()) }
+    }
+    unsafe fn delete(h: *mut Hmap, k: &u32) {
+        unsafe { abi::mapdelete(Self::map_type(), h, (k as *const u32).cast()) }
+    }
+    unsafe fn read_key(p: *const u8) -> u32 {
+        unsafe { (p as *const u32).read_unaligned() }
+    }
+}
+
+/// String keys with a 200-byte elem, through the slow entry points, which
+/// take the faststr family's code for them.
+pub struct StrSlow;
+impl StrSlow {
+    /// The key's string header, as generated code passes it.
+    fn header(k: &str) -> [usize; 2] {
+        let s = StrFast::pick(k);
+        [s.as_ptr() as usize, s.len()]
+    }
+}
+impl Shape for StrSlow {
+    type K = String;
+    const NAME: &'static str = "string -> [200]byte/slow entry points";
+    const ELEM: usize = 200;
+    fn map_type() -> &'static MapType {
+        static T: OnceLock<&'static MapType> = OnceLock::new();
+        T.get_or_init(|| {
+            leak(MapType::new(KeyType::string(), 200, 8).with_pointer_words(&[0], &[]))
+        })
+    }
+    fn key(seed: u64) -> String {
+        StrFast::key(seed)
+    }
+    unsafe fn access(h: *mut Hmap, k: &String, two: bool) -> (*mut u8, Option<bool>) {
+        slow_access(Self::map_type(), h, Self::header(k).as_ptr().cast(), two)
+    }
+    unsafe fn assign(h: *mut Hmap, k: &String) -> *mut u8 {
+        unsafe { abi::mapassign(Self::map_type(), h, Self::header(k).as_ptr().cast()) }
+    }
+    unsafe fn delete(h: *mut Hmap, k: &String) {
+        unsafe { abi::mapdelete(Self::map_type(), h, Self::header(k).as_ptr().cast()) }
+    }
+    unsafe fn read_key(p: *const u8) -> String {
+        unsafe { StrFast::read_key(p) }
+    }
+}
+
 /// The caller's zero block for fat reads (Go's `go:map.zero`).
 pub static FAT_ZERO: [u64; 256] = [0; 256];
 
