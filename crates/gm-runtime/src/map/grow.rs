@@ -199,9 +199,9 @@ unsafe fn advance_evacuation_mark(t: &MapType, h: &mut Hmap, newbit: usize) {
     }
 }
 
-/// Drops the old array (of `old_len` buckets) and its overflow list once
-/// growth is complete; an iterator still walking them keeps them alive
-/// itself.
+/// Drops the old array (`old_len` buckets and its spare overflow buckets)
+/// and its overflow list once growth is complete; an iterator still
+/// walking them keeps them alive itself.
 ///
 /// # Safety
 /// `h` is a valid map of type `t` whose old buckets are all evacuated.
