@@ -18,23 +18,24 @@ use crate::map::access::{mapaccess1 as access1, mapaccess2 as access2};
 use crate::map::alg::{Fast32, Fast64, FastStr, GoStr, KeyKind, Slow};
 use crate::map::assign::mapassign as assign;
 use crate::map::delete::mapdelete as delete;
-use crate::map::maptype::KeyFamily;
+use crate::map::maptype::KeyRepr;
 use crate::map::{Hiter, Hmap, MapType, clear, hmap, iter, zero_val};
 use crate::trace::{trace_done, trace_make, trace_op};
 use crate::{alloc, panic, print, rand};
 
 /// Runs generic map operation `$op` for a key the slow entry points pass by
-/// pointer with the code of the fast family its type's layout belongs to
-/// ([`MapType::key_family`]): the same map, with the key in a register and
-/// compared inline. Needs an `unsafe` context: `key` points to a key of `t`.
+/// pointer with the code of the fast family its layout belongs to (4- and
+/// 8-byte memory, strings: the same hash, equality and storage as the slow
+/// code, see `KeyRepr::Mem`), so the key sits in a register and is compared
+/// inline. Needs an `unsafe` context: `key` points to a key of `t`.
 macro_rules! by_pointer {
     ($op:ident($t:expr, $h:expr, $key:expr)) => {{
         let (t, h, key): (&MapType, *mut Hmap, *const u8) = ($t, $h, $key);
-        match t.key_family() {
-            KeyFamily::Fast32 => $op::<Fast32>(t, h, Fast32::load(key)),
-            KeyFamily::Fast64 => $op::<Fast64>(t, h, Fast64::load(key)),
-            KeyFamily::Str => $op::<FastStr>(t, h, FastStr::load(key)),
-            KeyFamily::Slow => $op::<Slow>(t, h, key),
+        match t.repr {
+            KeyRepr::Mem(4) => $op::<Fast32>(t, h, Fast32::load(key)),
+            KeyRepr::Mem(8) => $op::<Fast64>(t, h, Fast64::load(key)),
+            KeyRepr::Str => $op::<FastStr>(t, h, FastStr::load(key)),
+            _ => $op::<Slow>(t, h, key),
         }
     }};
 }

@@ -574,16 +574,19 @@ mod tests {
         assert_eq!(a as usize % 8, 0);
     }
 
-    /// `n` bucket arrays of `buckets` `map[int]int` buckets (144 bytes), in
-    /// a rooted table.
-    fn arrays(n: usize, buckets: usize) -> (Root, &'static mut [*mut u8]) {
+    /// `n` bucket arrays of `buckets` `map[int]int` buckets (144 bytes),
+    /// kept alive by the rooted table returned beside them.
+    fn arrays(n: usize, buckets: usize) -> (Root, Vec<*mut u8>) {
         let table = Root::new(alloc(n * size_of::<*mut u8>(), true));
-        // SAFETY: the table holds `n` pointers and lives as long as `Root`,
-        // which the caller keeps beside the slice.
-        let ps = unsafe { std::slice::from_raw_parts_mut(table.get().cast::<*mut u8>(), n) };
-        for p in ps.iter_mut() {
-            *p = alloc_bucket_array(buckets, 144, false, 0);
-        }
+        let slots = table.get().cast::<*mut u8>();
+        let ps = (0..n)
+            .map(|i| {
+                let p = alloc_bucket_array(buckets, 144, false, 0);
+                // SAFETY: the table holds `n` pointers.
+                unsafe { slots.add(i).write(p) };
+                p
+            })
+            .collect();
         (table, ps)
     }
 
@@ -607,11 +610,11 @@ mod tests {
         // Eight `map[int]int` buckets, 1 152 bytes: seven to an 8 KB slab
         // (the thread may hold part of a slab from before).
         let (_t, ps) = arrays(14, 8);
-        assert!(share_a_slab(ps, 7, 8 << 10, 1152));
+        assert!(share_a_slab(&ps, 7, 8 << 10, 1152));
         // 32 buckets and two overflow buckets, 4 896 bytes: three to a
         // 16 KB slab.
         let (_t, ps) = arrays(6, 34);
-        assert!(share_a_slab(ps, 3, 16 << 10, 4896));
+        assert!(share_a_slab(&ps, 3, 16 << 10, 4896));
     }
 
     #[test]

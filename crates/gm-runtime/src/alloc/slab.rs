@@ -162,7 +162,8 @@ pub unsafe fn give_back(p: *mut u8, bytes: usize) {
     let bytes = bytes.next_multiple_of(ALIGN);
     // SAFETY: GC_base only inspects the heap's block table.
     let base = unsafe { bdwgc::GC_base(p.cast()) };
-    // Only a piece inside a slab (never its start) came from `array`.
+    // A map's first bucket on the JIT stack is no heap memory, and a slab's
+    // start is never a piece: only pieces inside slabs came from `array`.
     if base.is_null() || base == p.cast() {
         return;
     }

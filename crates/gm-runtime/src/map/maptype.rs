@@ -411,25 +411,4 @@ impl MapType {
     pub fn need_key_update(&self) -> bool {
         self.flags & NEED_KEY_UPDATE != 0
     }
-
-    /// The fast family whose code also serves this type's keys when they
-    /// are passed by pointer: its hash, equality and storage are the slow
-    /// code's for keys of that layout.
-    pub(crate) fn key_family(&self) -> KeyFamily {
-        match self.repr {
-            KeyRepr::Mem(4) => KeyFamily::Fast32,
-            KeyRepr::Mem(8) => KeyFamily::Fast64,
-            KeyRepr::Str => KeyFamily::Str,
-            _ => KeyFamily::Slow,
-        }
-    }
-}
-
-/// See [`MapType::key_family`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum KeyFamily {
-    Fast32,
-    Fast64,
-    Str,
-    Slow,
 }
