@@ -104,7 +104,7 @@ pub unsafe extern "C" fn growslice(
 pub extern "C" fn makeslice(elem_size: i64, len: i64, cap: i64, has_pointers: bool) -> *mut u8 {
     let elem = elem_size.max(0) as u64;
     let fits = |n: i64| n >= 0 && (n as u64).checked_mul(elem).is_some_and(|b| b <= MAX_ALLOC);
-    if !fits(cap) || len > cap {
+    if !fits(cap) || len < 0 || len > cap {
         if !fits(len) {
             runtime_error_msg("makeslice: len out of range");
         }
