@@ -6,7 +6,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Module;
 use gm_ir::runtime::RtFn;
-use gm_ir::{ConvBuf, Expr, SliceKind, TypeId};
+use gm_ir::{ConvBuf, Expr, SliceBuf, SliceKind, TypeId};
 use gm_runtime::lang::strings::conv_buf;
 
 use crate::expr::Index;
@@ -53,7 +53,13 @@ impl FnCx<'_, '_> {
         self.b.ins().load(types::I64, FnCx::flags(), at, count)
     }
 
-    pub fn make_slice(&mut self, ty: TypeId, len: &Expr, cap: Option<&Expr>) -> R<Val> {
+    pub fn make_slice(
+        &mut self,
+        ty: TypeId,
+        len: &Expr,
+        cap: Option<&Expr>,
+        buf: SliceBuf,
+    ) -> R<Val> {
         let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
             return err("make of a non-slice type");
         };
@@ -65,7 +71,27 @@ impl FnCx<'_, '_> {
         };
         let es = self.b.ins().iconst(PTR, info.size as i64);
         let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        let p = self.call_rt(RtFn::makeslice, &[es, l, c, scan])?[0];
+        let SliceBuf::Stack(elems) = buf else {
+            let p = self.call_rt(RtFn::makeslice, &[es, l, c, scan])?[0];
+            return Ok(Val::Regs(vec![p, l, c]));
+        };
+        // A length past the constant capacity (or below zero) panics as
+        // makeslice does, which is called to say so.
+        let c = self.b.ins().iconst(PTR, elems as i64);
+        let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThan, l, c);
+        let panics = self.b.create_block();
+        let fits = self.b.create_block();
+        self.b.ins().brif(bad, panics, &[], fits, &[]);
+        self.b.set_cold_block(panics);
+        self.b.switch_to_block(panics);
+        self.call_rt_noreturn(RtFn::makeslice, &[es, l, c, scan])?;
+        self.b.ins().jump(fits, &[]);
+        self.b.switch_to_block(fits);
+        // Zeroed at every evaluation, as Go zeroes its frame array: the
+        // slice made in an earlier loop iteration is no longer reachable.
+        let bytes = elems * info.size;
+        let p = self.temp(bytes);
+        self.zero_mem(p, bytes);
         Ok(Val::Regs(vec![p, l, c]))
     }
 

@@ -133,7 +133,7 @@ impl FnCx<'_, '_> {
             ExprKind::Len(x) => self.len_cap(x, true),
             ExprKind::Cap(x) => self.len_cap(x, false),
             ExprKind::MakeMap(..) => self.unlowered("make(map)"),
-            ExprKind::MakeSlice(l, c) => self.make_slice(e.ty, l, c.as_deref()),
+            ExprKind::MakeSlice(l, c, buf) => self.make_slice(e.ty, l, c.as_deref(), *buf),
             ExprKind::New => {
                 let Some(elem) = self.cg.prog.types.pointer_elem(e.ty) else {
                     return err("new of a non-pointer type");

@@ -211,6 +211,19 @@ pub enum ConvBuf {
     Exact,
 }
 
+/// Where the array of `make([]T, len, cap)` lives, as Go's escape analysis
+/// decides it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SliceBuf {
+    /// Allocated by `runtime.makeslice`.
+    #[default]
+    Heap,
+    /// A zeroed array of this many elements in the frame: the slice stays
+    /// in its function (or the loop iteration that makes it), and its
+    /// capacity is a constant of at most 64 KB of elements.
+    Stack(u64),
+}
+
 /// Where the map made by `make` or a map literal lives, as Go's escape
 /// analysis decides it; walk lowers a stack map to a header in the frame.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -270,7 +283,7 @@ pub enum ExprKind {
     Cap(Box<Expr>),
     /// `make(map[K]V)` or `make(map[K]V, hint)`.
     MakeMap(Option<Box<Expr>>, MapEscape),
-    MakeSlice(Box<Expr>, Option<Box<Expr>>),
+    MakeSlice(Box<Expr>, Option<Box<Expr>>, SliceBuf),
     New,
     /// `append(s, xs...)` when `spread`, else `append(s, a, b, …)`.
     Append(Vec<Expr>, bool),
@@ -423,7 +436,7 @@ macro_rules! direct_children {
                 v
             }
             ExprKind::MakeMap(h, _) => h.$as_deref().into_iter().collect(),
-            ExprKind::MakeSlice(l, c) => {
+            ExprKind::MakeSlice(l, c, _) => {
                 let mut v = vec![l.$as_ref()];
                 v.extend(c.$as_deref());
                 v

@@ -7,7 +7,7 @@
 
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
-use gm_ir::{Basic, Expr, ExprKind, MapEscape, StmtKind, Type};
+use gm_ir::{Basic, Expr, ExprKind, MapEscape, SliceBuf, StmtKind, Type};
 use gm_syntax::ast::{self, Unsupported};
 
 use crate::operand::{Mode, Operand};
@@ -359,7 +359,11 @@ impl<'a> Checker<'a> {
                         "invalid argument: length and capacity swapped",
                     );
                 }
-                let kind = ExprKind::MakeSlice(Box::new(len), cap.map(|(c, _)| Box::new(c)));
+                let kind = ExprKind::MakeSlice(
+                    Box::new(len),
+                    cap.map(|(c, _)| Box::new(c)),
+                    SliceBuf::default(),
+                );
                 Operand::new(Mode::Value, Expr::new(kind, t, span))
             }
             Type::Map(..) => {

@@ -591,7 +591,7 @@ impl Printer<'_> {
                 Some(h) => format!("make({}, {})", self.ty(ty), self.expr(h)),
                 None => format!("make({})", self.ty(ty)),
             },
-            ExprKind::MakeSlice(l, c) => match c {
+            ExprKind::MakeSlice(l, c, _) => match c {
                 Some(c) => format!("make({}, {}, {})", self.ty(ty), self.expr(l), self.expr(c)),
                 None => format!("make({}, {})", self.ty(ty), self.expr(l)),
             },

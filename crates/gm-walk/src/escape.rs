@@ -6,7 +6,9 @@
 //! stays in its function a 32-element temporary buffer, and shares the
 //! string's bytes for a `[]byte` that is also never written (a store to an
 //! element, `append`, `copy` into it, `clear`, or a callee that does one of
-//! these). Writes flow to a mutator node, as escapes flow to the heap.
+//! these). Writes flow to a mutator node, as escapes flow to the heap. And
+//! it places the array of a `make([]T, len, cap)` that stays in its
+//! function, with a constant capacity of at most 64 KB, in the frame.
 //!
 //! The analysis is a flow graph over each function, as Go's: nodes are
 //! local variables, allocations, the function's results and the heap; an
@@ -31,8 +33,8 @@
 use std::collections::{HashMap, HashSet};
 
 use gm_ir::{
-    ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, MapEscape, Program, RangeKind, Stmt, StmtKind,
-    Var,
+    ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, MapEscape, Program, RangeKind, SliceBuf, Stmt,
+    StmtKind, Var,
 };
 
 /// What escape analysis decided for one allocation node.
@@ -40,6 +42,7 @@ use gm_ir::{
 enum Decision {
     Map(MapEscape),
     Conv(ConvBuf),
+    Slice(SliceBuf),
 }
 
 /// Allocation nodes of one function body by address. The addresses are
@@ -118,7 +121,8 @@ fn decide(program: &Program, f: &Func, leaks: &Summaries) -> Decisions {
                 Decision::Conv(ConvBuf::Exact)
             }
             AllocKind::Conv { .. } => Decision::Conv(ConvBuf::Temp),
-            AllocKind::Other => continue,
+            AllocKind::SmallSlice(n) if !escapes => Decision::Slice(SliceBuf::Stack(n)),
+            AllocKind::SmallSlice(_) | AllocKind::Other => continue,
         };
         let old = decided.insert(alloc.node, decision);
         debug_assert!(old.is_none(), "an allocation node analysed twice");
@@ -158,6 +162,7 @@ fn annotate_expr(e: &mut Expr, decided: &Decisions) -> usize {
                 Decision::Conv(b),
             ) => *buf = *b,
             (ExprKind::StrToBytes(..) | ExprKind::StrToRunes(..), Decision::Conv(_)) => {}
+            (ExprKind::MakeSlice(_, _, buf), Decision::Slice(b)) => *buf = *b,
             (kind, d) => unreachable!("decision {d:?} for {kind:?}"),
         }
     }
@@ -250,6 +255,10 @@ enum AllocKind {
     Conv {
         bytes: bool,
     },
+    /// The array of `make([]T, len, cap)` whose capacity (or length, with
+    /// no capacity) is a constant small enough for the frame: this many
+    /// elements.
+    SmallSlice(u64),
     Other,
 }
 
@@ -467,6 +476,20 @@ impl<'a> Graph<'a> {
     }
 
     /// Whether something writes through the address of allocation `a`.
+    /// The elements of a slice of type `ty` made with `size` elements of
+    /// capacity, when Go would put its array in the frame if it stays
+    /// there: a constant size of at most 64 KB.
+    fn stack_elems(&self, ty: gm_ir::TypeId, size: &Expr) -> Option<u64> {
+        const MAX_IMPLICIT_STACK_BYTES: u64 = 64 << 10;
+        let ExprKind::Const(c) = &size.kind else {
+            return None;
+        };
+        let n = u64::try_from(c.as_int()?).ok()?;
+        let types = &self.program.types;
+        let elem = types.size(types.slice_elem(ty)?);
+        (elem == 0 || n <= MAX_IMPLICIT_STACK_BYTES / elem).then_some(n)
+    }
+
     fn alloc_written(&self, a: usize) -> bool {
         self.walk_from(Node::Mutator)
             .get(&Node::Alloc(a))
@@ -766,11 +789,16 @@ impl<'a> Graph<'a> {
                 }
                 vec![Src::address(Node::Alloc(a))]
             }
-            ExprKind::MakeSlice(len, cap) => {
+            ExprKind::MakeSlice(len, cap, _) => {
                 for x in std::iter::once(len).chain(cap) {
                     self.expr(x);
                 }
-                let a = self.alloc(e, AllocKind::Other);
+                let size = cap.as_deref().unwrap_or(len);
+                let kind = match self.stack_elems(e.ty, size) {
+                    Some(n) => AllocKind::SmallSlice(n),
+                    None => AllocKind::Other,
+                };
+                let a = self.alloc(e, kind);
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Append(args, spread) => {
@@ -1029,6 +1057,98 @@ mod tests {
                 &ExprKind::StrToRunes(boxed(), ConvBuf::Temp),
                 // Returned: a fresh array.
                 &ExprKind::StrToBytes(boxed(), ConvBuf::Heap),
+            ]
+        );
+    }
+
+    /// The array of each `make` of a slice in function `name` of `src`,
+    /// in source order, after escape analysis.
+    fn slice_bufs(src: &str, name: &str) -> Vec<SliceBuf> {
+        fn collect(e: &mut Expr, out: &mut Vec<(u32, SliceBuf)>) {
+            if let ExprKind::MakeSlice(_, _, buf) = &e.kind {
+                out.push((e.span.lo, *buf));
+            }
+            if let ExprKind::Init(body, _) = &mut e.kind {
+                stmts(body, out);
+            }
+            for c in e.children_mut() {
+                collect(c, out);
+            }
+        }
+        fn stmts(body: &mut [Stmt], out: &mut Vec<(u32, SliceBuf)>) {
+            for s in body {
+                for e in s.exprs_mut() {
+                    collect(e, out);
+                }
+                for n in s.nested_mut() {
+                    stmts(std::slice::from_mut(n), out);
+                }
+            }
+        }
+        let file = gm_diag::SourceFile::new("t.gm", src);
+        let (ast, diags) = gm_syntax::parse(&file.text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut diags = gm_diag::Diagnostics::new();
+        let mut p = gm_types::check_source(&ast.unwrap(), &file, &mut diags).unwrap();
+        assert!(!diags.has_errors());
+        crate::order::order_program(&mut p);
+        analyze(&mut p);
+        let f = p.funcs.values_mut().find(|f| f.name == name).unwrap();
+        let mut out = vec![];
+        stmts(&mut f.body, &mut out);
+        // The order pass may copy a node; each source position counts once.
+        out.sort_by_key(|&(lo, _)| lo);
+        out.dedup_by_key(|&mut (lo, _)| lo);
+        out.into_iter().map(|(_, b)| b).collect()
+    }
+
+    #[test]
+    fn small_constant_slices_that_stay_get_a_frame_array() {
+        let src = r#"package main
+
+var g []int
+
+func f(n int) []int {
+	a := make([]byte, 0, 12)
+	a = append(a, 'x')
+	b := make([]int, 3)
+	c := make([]int, n)
+	d := make([]int, n, 8)
+	e := make([]int64, 8192)
+	h := make([]int64, 8193)
+	var keep [][]int
+	for i := 0; i < 2; i++ {
+		k := make([]int, 2)
+		keep = append(keep, k)
+		l := make([]int, 2)
+		l[0] = i
+	}
+	g = make([]int, 1)
+	r := make([]int, 4)
+	println(string(a), len(b), len(c), len(d), len(e), len(h), len(keep))
+	return r
+}
+
+func main() { f(1) }
+"#;
+        use SliceBuf::{Heap, Stack};
+        assert_eq!(
+            slice_bufs(src, "f"),
+            vec![
+                Stack(12),
+                Stack(3),
+                // A variable size.
+                Heap,
+                Stack(8),
+                // 64 KB, and one element more.
+                Stack(8192),
+                Heap,
+                // Kept past its loop iteration.
+                Heap,
+                Stack(2),
+                // Stored globally, and returned.
+                Heap,
+                Heap,
             ]
         );
     }

@@ -661,7 +661,11 @@ mod tests {
             // SAFETY: nothing else refers to the block.
             unsafe { free_unreachable(p) };
             let left = resident_pages(first, pages);
-            assert_eq!(left == pages, kept, "{bytes} B freed: {left} of {pages} pages left");
+            assert_eq!(
+                left == pages,
+                kept,
+                "{bytes} B freed: {left} of {pages} pages left"
+            );
         }
     }
 
