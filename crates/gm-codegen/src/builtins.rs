@@ -6,7 +6,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Module;
 use gm_ir::runtime::RtFn;
-use gm_ir::{ConvBuf, Expr, SliceBuf, SliceKind, TypeId};
+use gm_ir::{AllocPlace, ConvBuf, Expr, SliceKind, TypeId};
 use gm_runtime::lang::strings::conv_buf;
 
 use crate::expr::Index;
@@ -58,7 +58,7 @@ impl FnCx<'_, '_> {
         ty: TypeId,
         len: &Expr,
         cap: Option<&Expr>,
-        buf: SliceBuf,
+        place: AllocPlace,
     ) -> R<Val> {
         let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
             return err("make of a non-slice type");
@@ -71,7 +71,12 @@ impl FnCx<'_, '_> {
         };
         let es = self.b.ins().iconst(PTR, info.size as i64);
         let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        let SliceBuf::Stack(elems) = buf else {
+        // Escape analysis placed only a constant size in the frame.
+        let size = cap
+            .unwrap_or(len)
+            .int_const()
+            .and_then(|n| u64::try_from(n).ok());
+        let (AllocPlace::Frame, Some(elems)) = (place, size) else {
             let p = self.call_rt(RtFn::makeslice, &[es, l, c, scan])?[0];
             return Ok(Val::Regs(vec![p, l, c]));
         };
@@ -87,11 +92,7 @@ impl FnCx<'_, '_> {
         self.call_rt_noreturn(RtFn::makeslice, &[es, l, c, scan])?;
         self.b.ins().jump(fits, &[]);
         self.b.switch_to_block(fits);
-        // Zeroed at every evaluation, as Go zeroes its frame array: the
-        // slice made in an earlier loop iteration is no longer reachable.
-        let bytes = elems * info.size;
-        let p = self.temp(bytes);
-        self.zero_mem(p, bytes);
+        let p = self.zeroed(elems * info.size, info.has_pointers, place);
         Ok(Val::Regs(vec![p, l, c]))
     }
 

@@ -13,7 +13,7 @@ use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use gm_ir::constant::ConstValue;
 use gm_ir::runtime::RtFn;
-use gm_ir::{Expr, ExprKind, FuncId, GlobalId, LocalId, Var};
+use gm_ir::{AllocPlace, Expr, ExprKind, FuncId, GlobalId, LocalId, Var};
 
 use crate::func::{Check, FnCx, Loc, Place, Storage, Val};
 use crate::layout::{Kind, PTR};
@@ -38,7 +38,7 @@ pub(crate) fn part<T: Clone>(v: &[T], r: Range<usize>) -> R<Vec<T>> {
 /// Whether a pointer expression is known not to be nil.
 fn never_nil(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Addr(_) | ExprKind::New | ExprKind::PtrLit(_) => true,
+        ExprKind::Addr(_) | ExprKind::New(_) | ExprKind::PtrLit(..) => true,
         ExprKind::RuntimeCall(f, _) => f.returns_elem_pointer(),
         ExprKind::ConvNop(x) => never_nil(x),
         _ => false,
@@ -133,13 +133,17 @@ impl FnCx<'_, '_> {
             ExprKind::Len(x) => self.len_cap(x, true),
             ExprKind::Cap(x) => self.len_cap(x, false),
             ExprKind::MakeMap(..) => self.unlowered("make(map)"),
-            ExprKind::MakeSlice(l, c, buf) => self.make_slice(e.ty, l, c.as_deref(), *buf),
-            ExprKind::New => {
+            ExprKind::MakeSlice(l, c, place) => self.make_slice(e.ty, l, c.as_deref(), *place),
+            ExprKind::New(place) => {
                 let Some(elem) = self.cg.prog.types.pointer_elem(e.ty) else {
                     return err("new of a non-pointer type");
                 };
                 let info = self.ty(elem);
-                Ok(Val::Regs(vec![self.new_cell(&info)]))
+                Ok(Val::Regs(vec![self.zeroed(
+                    info.size,
+                    info.has_pointers,
+                    *place,
+                )]))
             }
             ExprKind::Append(args, spread) => self.append(e.ty, args, *spread),
             ExprKind::Copy(d, s) => self.copy(d, s),
@@ -165,7 +169,7 @@ impl FnCx<'_, '_> {
             ExprKind::RunesToStr(x) => self.convert_via(x, RtFn::slicerunetostring, &[], 2),
             ExprKind::RuneToStr(x) => self.rune_to_str(x),
             ExprKind::MapLit(..) => self.unlowered("map literal"),
-            ExprKind::SliceLit(items) => self.slice_lit(e.ty, items),
+            ExprKind::SliceLit(items, place) => self.slice_lit(e.ty, items, *place),
             ExprKind::ArrayLit(_) | ExprKind::StructLit(_) => {
                 let info = self.ty(e.ty);
                 if info.is_regs() {
@@ -177,9 +181,9 @@ impl FnCx<'_, '_> {
                     Ok(Val::Addr(a))
                 }
             }
-            ExprKind::PtrLit(lit) => {
+            ExprKind::PtrLit(lit, place) => {
                 let info = self.ty(lit.ty);
-                let cell = self.new_cell(&info);
+                let cell = self.zeroed(info.size, info.has_pointers, *place);
                 self.store_composite(lit, cell, 0)?;
                 Ok(Val::Regs(vec![cell]))
             }
@@ -723,15 +727,13 @@ impl FnCx<'_, '_> {
         }
     }
 
-    fn slice_lit(&mut self, ty: gm_ir::TypeId, items: &[(u64, Expr)]) -> R<Val> {
+    fn slice_lit(&mut self, ty: gm_ir::TypeId, items: &[(u64, Expr)], place: AllocPlace) -> R<Val> {
         let Some(elem) = self.cg.prog.types.slice_elem(ty) else {
             return err("slice literal of a non-slice type");
         };
         let n = items.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
         let info = self.ty(elem);
-        let size = self.b.ins().iconst(PTR, (info.size * n) as i64);
-        let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        let p = self.call_rt(RtFn::newobject, &[size, scan])?[0];
+        let p = self.zeroed(info.size * n, info.has_pointers, place);
         for (i, x) in items {
             let off = *i as i64 * info.size as i64;
             if off > i32::MAX as i64 {

@@ -27,7 +27,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::Module;
-use gm_ir::{Func, LocalId, LocalKind, LoopId, Stmt, StmtKind, TypeId};
+use gm_ir::{AllocPlace, Func, LocalId, LocalKind, LoopId, Stmt, StmtKind, TypeId};
 
 use crate::layout::{Kind, PTR, TyInfo};
 use crate::module::Codegen;
@@ -315,9 +315,25 @@ impl<'a, 'p> FnCx<'a, 'p> {
     }
 
     pub fn new_cell(&mut self, info: &TyInfo) -> Value {
-        let size = self.b.ins().iconst(PTR, info.size as i64);
-        let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
-        self.call_rt_known(RtFn::newobject, &[size, scan])[0]
+        self.zeroed(info.size, info.has_pointers, AllocPlace::Heap)
+    }
+
+    /// The address of `bytes` zeroed bytes where escape analysis placed
+    /// them: from `newobject`, or in the frame, zeroed at each evaluation
+    /// (what an earlier loop iteration left there is no longer reachable).
+    pub fn zeroed(&mut self, bytes: u64, has_pointers: bool, place: AllocPlace) -> Value {
+        match place {
+            AllocPlace::Heap => {
+                let size = self.b.ins().iconst(PTR, bytes as i64);
+                let scan = self.b.ins().iconst(types::I8, i64::from(has_pointers));
+                self.call_rt_known(RtFn::newobject, &[size, scan])[0]
+            }
+            AllocPlace::Frame => {
+                let p = self.temp(bytes);
+                self.zero_mem(p, bytes);
+                p
+            }
+        }
     }
 
     pub fn slot(&mut self, size: u64) -> StackSlot {

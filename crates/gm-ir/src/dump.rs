@@ -302,7 +302,7 @@ impl Dumper<'_> {
             ExprKind::Cap(_) => "CAP".to_string(),
             ExprKind::MakeMap(..) => "MAKEMAP".to_string(),
             ExprKind::MakeSlice(..) => "MAKESLICE".to_string(),
-            ExprKind::New => "NEW".to_string(),
+            ExprKind::New(_) => "NEW".to_string(),
             ExprKind::Append(_, spread) => format!("APPEND{}", if *spread { " ..." } else { "" }),
             ExprKind::Copy(..) => "COPY".to_string(),
             ExprKind::MinMax(is_max, _) => if *is_max { "MAX" } else { "MIN" }.to_string(),
@@ -314,10 +314,10 @@ impl Dumper<'_> {
             ExprKind::RunesToStr(_) => "RUNES2STR".to_string(),
             ExprKind::RuneToStr(_) => "RUNESTR".to_string(),
             ExprKind::MapLit(..) => "MAPLIT".to_string(),
-            ExprKind::SliceLit(_) => "SLICELIT".to_string(),
+            ExprKind::SliceLit(..) => "SLICELIT".to_string(),
             ExprKind::ArrayLit(_) => "ARRAYLIT".to_string(),
             ExprKind::StructLit(_) => "STRUCTLIT".to_string(),
-            ExprKind::PtrLit(_) => "PTRLIT".to_string(),
+            ExprKind::PtrLit(..) => "PTRLIT".to_string(),
             ExprKind::TypeDesc(t) => format!("TYPE type:{}", self.ty(*t)),
             ExprKind::MapZero => "LINKSYM go:map.zero".to_string(),
             ExprKind::Reinterpret(_) => "REINTERPRET".to_string(),
@@ -332,7 +332,7 @@ impl Dumper<'_> {
                     self.expr(f, v, depth + 2);
                 }
             }
-            ExprKind::SliceLit(items) | ExprKind::ArrayLit(items) => {
+            ExprKind::SliceLit(items, _) | ExprKind::ArrayLit(items) => {
                 for (i, v) in items {
                     self.line(depth + 1, &format!("[{i}]"));
                     self.expr(f, v, depth + 2);

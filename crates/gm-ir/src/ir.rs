@@ -211,17 +211,19 @@ pub enum ConvBuf {
     Exact,
 }
 
-/// Where the array of `make([]T, len, cap)` lives, as Go's escape analysis
-/// decides it.
+/// Where the memory of `new(T)`, `&T{…}`, a slice literal's array or the
+/// array of `make([]T, len, cap)` lives, as Go's escape analysis decides
+/// it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum SliceBuf {
-    /// Allocated by `runtime.makeslice`.
+pub enum AllocPlace {
+    /// Allocated by the runtime (`newobject`, `makeslice`).
     #[default]
     Heap,
-    /// A zeroed array of this many elements in the frame: the slice stays
-    /// in its function (or the loop iteration that makes it), and its
-    /// capacity is a constant of at most 64 KB of elements.
-    Stack(u64),
+    /// In the frame, zeroed at each evaluation: it does not outlive its
+    /// function (or the loop iteration that makes it), and its size, a
+    /// constant (for `make`, the constant capacity, or length without
+    /// one), is at most 64 KB.
+    Frame,
 }
 
 /// Where the map made by `make` or a map literal lives, as Go's escape
@@ -283,8 +285,8 @@ pub enum ExprKind {
     Cap(Box<Expr>),
     /// `make(map[K]V)` or `make(map[K]V, hint)`.
     MakeMap(Option<Box<Expr>>, MapEscape),
-    MakeSlice(Box<Expr>, Option<Box<Expr>>, SliceBuf),
-    New,
+    MakeSlice(Box<Expr>, Option<Box<Expr>>, AllocPlace),
+    New(AllocPlace),
     /// `append(s, xs...)` when `spread`, else `append(s, a, b, …)`.
     Append(Vec<Expr>, bool),
     Copy(Box<Expr>, Box<Expr>),
@@ -299,10 +301,10 @@ pub enum ExprKind {
     /// `map[K]V{k: v, …}`; the number is how many entries the order pass
     /// moved out as separate assignments (they still count in the hint).
     MapLit(Vec<(Expr, Expr)>, u64, MapEscape),
-    SliceLit(Vec<(u64, Expr)>),
+    SliceLit(Vec<(u64, Expr)>, AllocPlace),
     ArrayLit(Vec<(u64, Expr)>),
     StructLit(Vec<(usize, Expr)>),
-    PtrLit(Box<Expr>),
+    PtrLit(Box<Expr>, AllocPlace),
     TypeDesc(TypeId),
     MapZero,
     Reinterpret(Box<Expr>),
@@ -399,7 +401,7 @@ macro_rules! direct_children {
             | ExprKind::Const(_)
             | ExprKind::Nil
             | ExprKind::Zero
-            | ExprKind::New
+            | ExprKind::New(_)
             | ExprKind::TypeDesc(_)
             | ExprKind::MapZero => vec![],
             ExprKind::Binary(_, a, b)
@@ -420,7 +422,7 @@ macro_rules! direct_children {
             | ExprKind::StrToRunes(a, _)
             | ExprKind::RunesToStr(a)
             | ExprKind::RuneToStr(a)
-            | ExprKind::PtrLit(a)
+            | ExprKind::PtrLit(a, _)
             | ExprKind::Reinterpret(a)
             | ExprKind::Init(_, a) => vec![a.$as_ref()],
             ExprKind::AddStr(v)
@@ -442,7 +444,9 @@ macro_rules! direct_children {
                 v
             }
             ExprKind::MapLit(es, ..) => es.$iter().flat_map(|(k, v)| [k, v]).collect(),
-            ExprKind::SliceLit(es) | ExprKind::ArrayLit(es) => es.$iter().map(|(_, e)| e).collect(),
+            ExprKind::SliceLit(es, _) | ExprKind::ArrayLit(es) => {
+                es.$iter().map(|(_, e)| e).collect()
+            }
             ExprKind::StructLit(es) => es.$iter().map(|(_, e)| e).collect(),
         }
     };
@@ -525,6 +529,14 @@ impl Expr {
                 | ExprKind::Blank
                 | ExprKind::Zero
         )
+    }
+
+    /// The value of an integer constant.
+    pub fn int_const(&self) -> Option<i128> {
+        match &self.kind {
+            ExprKind::Const(c) => c.as_int(),
+            _ => None,
+        }
     }
 
     /// Visits this expression and every sub-expression, parents first.

@@ -7,7 +7,7 @@
 
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
-use gm_ir::{Basic, Expr, ExprKind, MapEscape, SliceBuf, StmtKind, Type};
+use gm_ir::{AllocPlace, Basic, Expr, ExprKind, MapEscape, StmtKind, Type};
 use gm_syntax::ast::{self, Unsupported};
 
 use crate::operand::{Mode, Operand};
@@ -77,7 +77,10 @@ impl<'a> Checker<'a> {
                 match t.mode {
                     Mode::Type(t) => {
                         let p = self.types.pointer(t);
-                        Operand::new(Mode::Value, Expr::new(ExprKind::New, p, span))
+                        Operand::new(
+                            Mode::Value,
+                            Expr::new(ExprKind::New(AllocPlace::default()), p, span),
+                        )
                     }
                     Mode::Invalid => t,
                     _ => {
@@ -362,7 +365,7 @@ impl<'a> Checker<'a> {
                 let kind = ExprKind::MakeSlice(
                     Box::new(len),
                     cap.map(|(c, _)| Box::new(c)),
-                    SliceBuf::default(),
+                    AllocPlace::default(),
                 );
                 Operand::new(Mode::Value, Expr::new(kind, t, span))
             }

@@ -6,7 +6,9 @@
 use gm_diag::Span;
 use gm_ir::constant::literal::{self, FloatError};
 use gm_ir::constant::{ConstValue, MAX_UNTYPED_INT_BITS, representable};
-use gm_ir::{Basic, ConvBuf, Expr, ExprKind, SliceKind, Type, TypeId, UnOp, Untyped, Var};
+use gm_ir::{
+    AllocPlace, Basic, ConvBuf, Expr, ExprKind, SliceKind, Type, TypeId, UnOp, Untyped, Var,
+};
 use gm_syntax::ast::{self, ExprKind as A, UnaryOp, Unsupported};
 
 use crate::operand::{Mode, Operand};
@@ -827,7 +829,11 @@ impl<'a> Checker<'a> {
                     let ty = self.types.pointer(lit.ty());
                     return Operand::new(
                         Mode::Value,
-                        Expr::new(ExprKind::PtrLit(Box::new(lit.expr)), ty, span),
+                        Expr::new(
+                            ExprKind::PtrLit(Box::new(lit.expr), AllocPlace::default()),
+                            ty,
+                            span,
+                        ),
                     );
                 }
                 let xo = self.value(x);

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;
-use gm_ir::{Expr, ExprKind, MapEscape, Type, TypeId};
+use gm_ir::{AllocPlace, Expr, ExprKind, MapEscape, Type, TypeId};
 use gm_syntax::ast::{self, ExprKind as A, TypeKind};
 
 use crate::Checker;
@@ -52,7 +52,11 @@ impl<'a> Checker<'a> {
                         if inner.is_invalid() {
                             return inner;
                         }
-                        let ex = Expr::new(ExprKind::PtrLit(Box::new(inner.expr)), t, span);
+                        let ex = Expr::new(
+                            ExprKind::PtrLit(Box::new(inner.expr), AllocPlace::default()),
+                            t,
+                            span,
+                        );
                         return Operand::new(Mode::Value, ex);
                     }
                     (t, false)
@@ -87,7 +91,11 @@ impl<'a> Checker<'a> {
                 let (items, _) = self.indexed_elems(elems, elem, None);
                 Operand::new(
                     Mode::Value,
-                    Expr::new(ExprKind::SliceLit(items), lit_ty, span),
+                    Expr::new(
+                        ExprKind::SliceLit(items, AllocPlace::default()),
+                        lit_ty,
+                        span,
+                    ),
                 )
             }
             Type::Map(k, v) => self.map_lit(span, lit_ty, k, v, elems),

@@ -595,7 +595,7 @@ impl Printer<'_> {
                 Some(c) => format!("make({}, {}, {})", self.ty(ty), self.expr(l), self.expr(c)),
                 None => format!("make({}, {})", self.ty(ty), self.expr(l)),
             },
-            ExprKind::New => {
+            ExprKind::New(_) => {
                 let elem = self.program.types.pointer_elem(ty).unwrap_or(ty);
                 format!("new({})", self.ty(elem))
             }
@@ -635,7 +635,7 @@ impl Printer<'_> {
                     .collect();
                 format!("{}{{{}}}", self.ty(ty), items.join(", "))
             }
-            ExprKind::SliceLit(items) | ExprKind::ArrayLit(items) => {
+            ExprKind::SliceLit(items, _) | ExprKind::ArrayLit(items) => {
                 let sequential = items.iter().enumerate().all(|(i, (k, _))| *k == i as u64);
                 let items: Vec<String> = items
                     .iter()
@@ -656,7 +656,7 @@ impl Printer<'_> {
                     .collect();
                 format!("{}{{{}}}", self.ty(ty), items.join(", "))
             }
-            ExprKind::PtrLit(x) => format!("&{}", self.expr(x)),
+            ExprKind::PtrLit(x, _) => format!("&{}", self.expr(x)),
             ExprKind::TypeDesc(t) => format!("&type:{}", self.ty(*t)),
             ExprKind::MapZero => "&go:map.zero".to_string(),
             ExprKind::Init(stmts, x) => {

@@ -7,8 +7,10 @@
 //! string's bytes for a `[]byte` that is also never written (a store to an
 //! element, `append`, `copy` into it, `clear`, or a callee that does one of
 //! these). Writes flow to a mutator node, as escapes flow to the heap. And
-//! it places the array of a `make([]T, len, cap)` that stays in its
-//! function, with a constant capacity of at most 64 KB, in the frame.
+//! it places in the frame, as Go does, memory of a constant size of at
+//! most 64 KB that stays in its function: `new(T)`, `&T{…}`, a slice
+//! literal's array, and the array of `make([]T, len, cap)` with a
+//! constant capacity (or length, without one).
 //!
 //! The analysis is a flow graph over each function, as Go's: nodes are
 //! local variables, allocations, the function's results and the heap; an
@@ -33,8 +35,8 @@
 use std::collections::{HashMap, HashSet};
 
 use gm_ir::{
-    ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, MapEscape, Program, RangeKind, SliceBuf, Stmt,
-    StmtKind, Var,
+    AllocPlace, ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, MapEscape, Program, RangeKind,
+    Stmt, StmtKind, Var,
 };
 
 /// What escape analysis decided for one allocation node.
@@ -42,7 +44,7 @@ use gm_ir::{
 enum Decision {
     Map(MapEscape),
     Conv(ConvBuf),
-    Slice(SliceBuf),
+    Place(AllocPlace),
 }
 
 /// Allocation nodes of one function body by address. The addresses are
@@ -121,8 +123,8 @@ fn decide(program: &Program, f: &Func, leaks: &Summaries) -> Decisions {
                 Decision::Conv(ConvBuf::Exact)
             }
             AllocKind::Conv { .. } => Decision::Conv(ConvBuf::Temp),
-            AllocKind::SmallSlice(n) if !escapes => Decision::Slice(SliceBuf::Stack(n)),
-            AllocKind::SmallSlice(_) | AllocKind::Other => continue,
+            AllocKind::Small if !escapes => Decision::Place(AllocPlace::Frame),
+            AllocKind::Small | AllocKind::Other => continue,
         };
         let old = decided.insert(alloc.node, decision);
         debug_assert!(old.is_none(), "an allocation node analysed twice");
@@ -162,7 +164,13 @@ fn annotate_expr(e: &mut Expr, decided: &Decisions) -> usize {
                 Decision::Conv(b),
             ) => *buf = *b,
             (ExprKind::StrToBytes(..) | ExprKind::StrToRunes(..), Decision::Conv(_)) => {}
-            (ExprKind::MakeSlice(_, _, buf), Decision::Slice(b)) => *buf = *b,
+            (
+                ExprKind::New(place)
+                | ExprKind::PtrLit(_, place)
+                | ExprKind::SliceLit(_, place)
+                | ExprKind::MakeSlice(_, _, place),
+                Decision::Place(p),
+            ) => *place = *p,
             (kind, d) => unreachable!("decision {d:?} for {kind:?}"),
         }
     }
@@ -255,10 +263,10 @@ enum AllocKind {
     Conv {
         bytes: bool,
     },
-    /// The array of `make([]T, len, cap)` whose capacity (or length, with
-    /// no capacity) is a constant small enough for the frame: this many
-    /// elements.
-    SmallSlice(u64),
+    /// Memory of a constant size small enough for the frame: `new(T)`,
+    /// `&T{…}`, a slice literal's array, a `make` of a slice with a
+    /// constant capacity (or length, without one).
+    Small,
     Other,
 }
 
@@ -476,18 +484,20 @@ impl<'a> Graph<'a> {
     }
 
     /// Whether something writes through the address of allocation `a`.
-    /// The elements of a slice of type `ty` made with `size` elements of
-    /// capacity, when Go would put its array in the frame if it stays
-    /// there: a constant size of at most 64 KB.
-    fn stack_elems(&self, ty: gm_ir::TypeId, size: &Expr) -> Option<u64> {
+    /// An allocation of `bytes`, when known: Go places one that stays in
+    /// its function in the frame when it is at most 64 KB.
+    fn sized(&self, bytes: Option<u64>) -> AllocKind {
         const MAX_IMPLICIT_STACK_BYTES: u64 = 64 << 10;
-        let ExprKind::Const(c) = &size.kind else {
-            return None;
-        };
-        let n = u64::try_from(c.as_int()?).ok()?;
+        match bytes {
+            Some(b) if b <= MAX_IMPLICIT_STACK_BYTES => AllocKind::Small,
+            _ => AllocKind::Other,
+        }
+    }
+
+    /// The bytes of an array of `n` elements of slice type `ty`'s.
+    fn array_bytes(&self, ty: gm_ir::TypeId, n: u64) -> Option<u64> {
         let types = &self.program.types;
-        let elem = types.size(types.slice_elem(ty)?);
-        (elem == 0 || n <= MAX_IMPLICIT_STACK_BYTES / elem).then_some(n)
+        types.size(types.slice_elem(ty)?).checked_mul(n)
     }
 
     fn alloc_written(&self, a: usize) -> bool {
@@ -751,14 +761,16 @@ impl<'a> Graph<'a> {
                 let a = self.alloc(e, AllocKind::Conv { bytes });
                 vec![Src::address(Node::Alloc(a))]
             }
-            ExprKind::PtrLit(lit) => {
-                let a = self.alloc(e, AllocKind::Other);
+            ExprKind::PtrLit(lit, _) => {
+                let a = self.alloc(e, self.sized(Some(self.program.types.size(lit.ty))));
                 let inner = self.expr(lit);
                 self.flow(inner, Node::Alloc(a));
                 vec![Src::address(Node::Alloc(a))]
             }
-            ExprKind::New => {
-                let a = self.alloc(e, AllocKind::Other);
+            ExprKind::New(_) => {
+                let types = &self.program.types;
+                let bytes = types.pointer_elem(e.ty).map(|t| types.size(t));
+                let a = self.alloc(e, self.sized(bytes));
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Addr(x) => self.addr(x),
@@ -780,9 +792,10 @@ impl<'a> Graph<'a> {
             }
             ExprKind::StructLit(items) => items.iter().flat_map(|(_, v)| self.expr(v)).collect(),
             ExprKind::ArrayLit(items) => items.iter().flat_map(|(_, v)| self.expr(v)).collect(),
-            ExprKind::SliceLit(items) => {
+            ExprKind::SliceLit(items, _) => {
                 // The elements live in an array of their own.
-                let a = self.alloc(e, AllocKind::Other);
+                let n = items.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+                let a = self.alloc(e, self.sized(self.array_bytes(e.ty, n)));
                 for (_, v) in items {
                     let vs = self.expr(v);
                     self.flow(vs, Node::Alloc(a));
@@ -793,12 +806,10 @@ impl<'a> Graph<'a> {
                 for x in std::iter::once(len).chain(cap) {
                     self.expr(x);
                 }
-                let size = cap.as_deref().unwrap_or(len);
-                let kind = match self.stack_elems(e.ty, size) {
-                    Some(n) => AllocKind::SmallSlice(n),
-                    None => AllocKind::Other,
-                };
-                let a = self.alloc(e, kind);
+                let n = cap.as_deref().unwrap_or(len).int_const();
+                let n = n.and_then(|n| u64::try_from(n).ok());
+                let bytes = n.and_then(|n| self.array_bytes(e.ty, n));
+                let a = self.alloc(e, self.sized(bytes));
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Append(args, spread) => {
@@ -1061,12 +1072,16 @@ mod tests {
         );
     }
 
-    /// The array of each `make` of a slice in function `name` of `src`,
-    /// in source order, after escape analysis.
-    fn slice_bufs(src: &str, name: &str) -> Vec<SliceBuf> {
-        fn collect(e: &mut Expr, out: &mut Vec<(u32, SliceBuf)>) {
-            if let ExprKind::MakeSlice(_, _, buf) = &e.kind {
-                out.push((e.span.lo, *buf));
+    /// Where each `new`, `&T{…}`, slice literal and `make` of a slice in
+    /// function `name` of `src` is placed, in source order.
+    fn places(src: &str, name: &str) -> Vec<AllocPlace> {
+        fn collect(e: &mut Expr, out: &mut Vec<(u32, AllocPlace)>) {
+            match &e.kind {
+                ExprKind::New(p)
+                | ExprKind::PtrLit(_, p)
+                | ExprKind::SliceLit(_, p)
+                | ExprKind::MakeSlice(_, _, p) => out.push((e.span.lo, *p)),
+                _ => {}
             }
             if let ExprKind::Init(body, _) = &mut e.kind {
                 stmts(body, out);
@@ -1075,7 +1090,7 @@ mod tests {
                 collect(c, out);
             }
         }
-        fn stmts(body: &mut [Stmt], out: &mut Vec<(u32, SliceBuf)>) {
+        fn stmts(body: &mut [Stmt], out: &mut Vec<(u32, AllocPlace)>) {
             for s in body {
                 for e in s.exprs_mut() {
                     collect(e, out);
@@ -1099,14 +1114,25 @@ mod tests {
         // The order pass may copy a node; each source position counts once.
         out.sort_by_key(|&(lo, _)| lo);
         out.dedup_by_key(|&mut (lo, _)| lo);
-        out.into_iter().map(|(_, b)| b).collect()
+        out.into_iter().map(|(_, p)| p).collect()
     }
 
+    /// Go 1.23's `-gcflags=-m` says the same of each (`does not escape`:
+    /// `Frame`).
     #[test]
-    fn small_constant_slices_that_stay_get_a_frame_array() {
+    fn small_allocations_that_stay_go_in_the_frame() {
         let src = r#"package main
 
+type T struct {
+	n    int
+	next *T
+}
+
+type Big [8193]int64
+
 var g []int
+
+var gp *T
 
 func f(n int) []int {
 	a := make([]byte, 0, 12)
@@ -1125,30 +1151,32 @@ func f(n int) []int {
 	}
 	g = make([]int, 1)
 	r := make([]int, 4)
+	p := new(int)
+	*p = len(a)
+	q := &T{n: 1}
+	q.next = &T{n: 2}
+	gp = &T{n: 3}
+	big := new(Big)
+	s := []int{1, 2, n}
 	println(string(a), len(b), len(c), len(d), len(e), len(h), len(keep))
+	println(*p, q.next.n, big[0], len(s))
 	return r
 }
 
 func main() { f(1) }
 "#;
-        use SliceBuf::{Heap, Stack};
+        use AllocPlace::{Frame, Heap};
         assert_eq!(
-            slice_bufs(src, "f"),
+            places(src, "f"),
             vec![
-                Stack(12),
-                Stack(3),
-                // A variable size.
-                Heap,
-                Stack(8),
-                // 64 KB, and one element more.
-                Stack(8192),
-                Heap,
-                // Kept past its loop iteration.
-                Heap,
-                Stack(2),
-                // Stored globally, and returned.
-                Heap,
-                Heap,
+                Frame, Frame, // A variable size.
+                Heap, Frame, // 64 KB, and one element more.
+                Frame, Heap, // Kept past its loop iteration.
+                Heap, Frame, // Stored globally, and returned.
+                Heap, Heap, // new(int) and &T{}.
+                Frame, Frame, // Stored through a pointer; stored globally; over 64 KB.
+                Heap, Heap, Heap, // The slice literal.
+                Frame,
             ]
         );
     }

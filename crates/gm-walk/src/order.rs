@@ -581,7 +581,7 @@ impl Order<'_, '_> {
             | ExprKind::MakeMap(..)
             | ExprKind::MakeSlice(..)
             | ExprKind::MinMax(..)
-            | ExprKind::New
+            | ExprKind::New(_)
             | ExprKind::StrToBytes(..)
             | ExprKind::StrToRunes(..) => {
                 let e = self.call(e);

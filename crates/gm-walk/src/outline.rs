@@ -61,13 +61,13 @@ fn may_have_effects(e: &Expr) -> bool {
         | ExprKind::MapLit(..)
         | ExprKind::StructLit(_)
         | ExprKind::ArrayLit(_)
-        | ExprKind::SliceLit(_)
-        | ExprKind::PtrLit(_)
+        | ExprKind::SliceLit(..)
+        | ExprKind::PtrLit(..)
         | ExprKind::Conv(_)
         | ExprKind::ConvNop(_)
         | ExprKind::Dot(..)
         | ExprKind::Unary(..)
-        | ExprKind::New => false,
+        | ExprKind::New(_) => false,
         ExprKind::Binary(BinOp::Div | BinOp::Rem, _, y) => {
             !matches!(&y.kind, ExprKind::Const(v) if !v.is_zero())
         }
@@ -85,7 +85,7 @@ fn node_count(e: &Expr) -> usize {
     let extra = match &e.kind {
         ExprKind::MapLit(entries, ..) => entries.len(),
         ExprKind::StructLit(fields) => fields.len(),
-        ExprKind::New => 1,
+        ExprKind::New(_) => 1,
         _ => 0,
     };
     1 + extra + e.children().into_iter().map(node_count).sum::<usize>()

@@ -644,7 +644,7 @@ fn call_like(kind: &ExprKind) -> Option<&'static str> {
         ExprKind::MakeMap(..) => "make(map)",
         ExprKind::MakeSlice(..) => "make",
         ExprKind::MinMax(..) => "min/max",
-        ExprKind::New => "new",
+        ExprKind::New(_) => "new",
         ExprKind::StrToBytes(..) => "[]byte(s)",
         ExprKind::StrToRunes(..) => "[]rune(s)",
         ExprKind::Append(..) => "append",
