@@ -6,11 +6,12 @@ use std::ptr;
 use super::alg::{KeyKind, map_seed};
 use super::grow::grow_work;
 use super::hmap::{
-    Hmap, bucket_at, elem_slot, first_slot, has_empty_rest, indirect_key, key_at, key_slot, kslot,
-    match_top, overflow, prefetch_bucket, set_slot_ptr, set_top, top, tops,
+    Hmap, bucket_at, deref_slot, elem_slot, first_slot, has_empty_rest, indirect_key, key_at,
+    key_slot, kslot, match_top, overflow, prefetch_bucket, set_slot_ptr, set_top, top, tops,
 };
 use super::maptype::MapType;
 use super::{BUCKET_CNT, EMPTY_ONE, EMPTY_REST, HASH_WRITING, bucket_mask, tophash};
+use crate::alloc;
 use crate::panic::{fatal, msg};
 use crate::rand;
 
@@ -81,9 +82,13 @@ pub unsafe fn mapdelete<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) {
 }
 
 /// Clears the key and elem of a found slot, as Go does: an indirect slot
-/// drops its pointer, an inline key holding pointers and every inline elem
-/// are zeroed (a later insert into this slot hands the elem out as a fresh
-/// zero value), so the collector keeps nothing alive through the slot.
+/// drops its pointer (and hands its memory back for the next entry), an
+/// inline key holding pointers and every inline elem are zeroed (a later
+/// insert into this slot hands the elem out as a fresh zero value), so the
+/// collector keeps nothing alive through the slot. Nothing else points at
+/// an indirect key or elem: the program only ever copies them, and an
+/// iterator finds an entry evacuated since it started by looking it up
+/// again, so it never reads a deleted one.
 ///
 /// # Safety
 /// `b` is a bucket of `t` and slot `i` holds a live entry.
@@ -93,12 +98,14 @@ unsafe fn remove_slot<K: KeyKind>(t: &MapType, b: *mut u8, i: usize) {
         let ks = kslot::<K>(t);
         let k = key_slot(b, ks, i);
         if indirect_key::<K>(t) {
+            alloc::free_map_slot(deref_slot(k), t.key().size, t.key_pointers);
             set_slot_ptr(k, ptr::null_mut());
         } else if t.key_pointers {
             ptr::write_bytes(k, 0, ks);
         }
         let e = elem_slot(t, b, i);
         if t.indirect_elem() {
+            alloc::free_map_slot(deref_slot(e), t.elem_size(), t.elem_pointers);
             set_slot_ptr(e, ptr::null_mut());
         } else {
             ptr::write_bytes(e, 0, t.elem_slot);
