@@ -436,8 +436,8 @@ pub unsafe fn free_unreachable(p: *mut u8) {
     }
 }
 
-/// Zeroed memory for a map's indirect key or elem of `size` bytes (Go
-/// stores those over 128 bytes out of line); scanned when `has_pointers`.
+/// Zeroed memory for a map's indirect elem of `size` bytes (Go stores
+/// those over 128 bytes out of line); scanned when `has_pointers`.
 pub fn alloc_map_slot(size: usize, has_pointers: bool) -> *mut u8 {
     if !has_pointers && slab::packs_map_slot(size) {
         prepare(size);
@@ -446,7 +446,7 @@ pub fn alloc_map_slot(size: usize, has_pointers: bool) -> *mut u8 {
     alloc(size, has_pointers)
 }
 
-/// Gives back the indirect key or elem `p` of a deleted map entry, made by
+/// Gives back the indirect elem `p` of a deleted map entry, made by
 /// [`alloc_map_slot`] with the same arguments: one from a slab is reused
 /// by the next of its size, any other is left to the collector.
 ///

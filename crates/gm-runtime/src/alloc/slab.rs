@@ -10,8 +10,8 @@
 //!   overflow bucket), and those above 2.7 KB 16 KB slabs (three of
 //!   4 896 bytes, 32 buckets and two spares). Smaller slabs die sooner:
 //!   one live array keeps fewer dead ones alive.
-//! * pointer-free map keys and elems stored out of line (over 128 bytes)
-//!   of the sizes bdwgc packs worse: 16 KB slabs hold them under one block
+//! * pointer-free map elems stored out of line (over 128 bytes) of the
+//!   sizes bdwgc packs worse: 16 KB slabs hold them under one block
 //!   header where bdwgc gives each 4 KB block its own (78 elems of 200
 //!   bytes, against four blocks of 19). A deleted entry's is reused.
 //! * objects of 17 to 24 bytes (strings above all): bdwgc's 16-byte
@@ -199,7 +199,7 @@ pub fn array(bytes: usize) -> *mut u8 {
     }
 }
 
-/// Whether a pointer-free indirect map key or elem (over 128 bytes) of
+/// Whether a pointer-free indirect map elem (over 128 bytes) of
 /// `bytes` is served from slabs: when a 16 KB slab holds at least as many
 /// as four of bdwgc's 4 KB blocks would, under one block header instead of
 /// four (about 350 bytes each). A 200-byte elem: 78 to a slab, 19 to a
@@ -210,7 +210,7 @@ pub fn packs_map_slot(bytes: usize) -> bool {
     bytes > 128 && piece <= BLOCK / 2 && (BIG_SLAB - ALIGN) / piece >= 4 * (BLOCK / piece)
 }
 
-/// Zeroed memory for a pointer-free indirect map key or elem of `bytes`,
+/// Zeroed memory for a pointer-free indirect map elem of `bytes`,
 /// which [`packs_map_slot`] serves, from slabs of their own: entries live
 /// as long as their maps, where bucket arrays die as their maps grow. A
 /// deleted entry's is handed back ([`give_back`]) for the next one.

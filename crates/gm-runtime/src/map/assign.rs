@@ -98,7 +98,7 @@ pub unsafe fn mapassign<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) -> *
             };
             let kslot_ptr = key_slot(ib, kslot::<K>(t), i);
             let kdst = if indirect_key::<K>(t) {
-                let kmem = alloc::alloc_map_slot(t.key().size, t.key_pointers);
+                let kmem = alloc::alloc(t.key().size, t.key_pointers);
                 set_slot_ptr(kslot_ptr, kmem);
                 kmem
             } else {

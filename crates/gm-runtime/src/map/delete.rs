@@ -82,13 +82,14 @@ pub unsafe fn mapdelete<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) {
 }
 
 /// Clears the key and elem of a found slot, as Go does: an indirect slot
-/// drops its pointer (and hands its memory back for the next entry), an
-/// inline key holding pointers and every inline elem are zeroed (a later
-/// insert into this slot hands the elem out as a fresh zero value), so the
-/// collector keeps nothing alive through the slot. Nothing else points at
-/// an indirect key or elem: the program only ever copies them, and an
-/// iterator finds an entry evacuated since it started by looking it up
-/// again, so it never reads a deleted one.
+/// drops its pointer (an indirect elem's memory is handed back for the next
+/// entry), an inline key holding pointers and every inline elem are zeroed
+/// (a later insert into this slot hands the elem out as a fresh zero
+/// value), so the collector keeps nothing alive through the slot. Nothing
+/// else reads a deleted indirect elem: the program only copies elems, and
+/// an iterator looks an entry evacuated since it started up again by its
+/// key. That key it reads from the old bucket, which keeps it while
+/// iterators run: indirect keys are left to the collector.
 ///
 /// # Safety
 /// `b` is a bucket of `t` and slot `i` holds a live entry.
@@ -98,7 +99,6 @@ unsafe fn remove_slot<K: KeyKind>(t: &MapType, b: *mut u8, i: usize) {
         let ks = kslot::<K>(t);
         let k = key_slot(b, ks, i);
         if indirect_key::<K>(t) {
-            alloc::free_map_slot(deref_slot(k), t.key().size, t.key_pointers);
             set_slot_ptr(k, ptr::null_mut());
         } else if t.key_pointers {
             ptr::write_bytes(k, 0, ks);
