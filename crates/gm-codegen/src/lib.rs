@@ -182,9 +182,11 @@ pub fn run_compiled(compiled: jit::Compiled, opts: &RunOptions) -> Result<i32, C
 #[inline(never)]
 fn run_entries(entries: &[usize]) {
     stack::set_limit_here(stack::STACK_SIZE);
-    // The collector must scan this stack before generated code keeps its
-    // first pointer there.
-    gm_runtime::alloc::register_thread();
+    gm_runtime::alloc::read_settings();
+    // The collector starts, and learns of this stack, at the program's
+    // first allocation: before it, generated code holds no pointer the
+    // collector must see, and a program that allocates nothing never
+    // starts it.
     for &p in entries {
         // SAFETY: each entry is a finalized function of the module, which
         // outlives the run (the caller drops it afterwards), with the

@@ -6,8 +6,8 @@
 //! missing root quickly.
 
 use std::io::Write as _;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use super::bdwgc::{self, ProfStats};
@@ -73,17 +73,31 @@ fn parse_memlimit(v: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(1 << shift)
 }
 
-/// Applies the environment's settings; runs once, right after `GC_init`.
-pub fn apply() {
-    let knobs = match Knobs::parse(|k| std::env::var(k).ok()) {
-        Ok(k) => k,
+/// When the settings were first read: the program's start.
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// The environment's settings, read once. A malformed one ends the
+/// process, as in Go's start-up: the first reader is the program's start
+/// ([`super::read_settings`]) or the collector's.
+pub fn settings() -> &'static Knobs {
+    static KNOBS: OnceLock<Knobs> = OnceLock::new();
+    KNOBS.get_or_init(|| match Knobs::parse(|k| std::env::var(k).ok()) {
+        Ok(k) => {
+            STARTED.get_or_init(Instant::now);
+            k
+        }
         Err(m) => {
             // Go names the malformed setting first.
             let v = std::env::var("GOMEMLIMIT").unwrap_or_default();
             let _ = writeln!(std::io::stderr(), "GOMEMLIMIT={v}");
             fatal(m)
         }
-    };
+    })
+}
+
+/// Applies the environment's settings; runs once, right after `GC_init`.
+pub fn apply() {
+    let knobs = settings();
     // SAFETY: plain setters of an initialised collector.
     unsafe {
         match knobs.gogc {
@@ -93,7 +107,7 @@ pub fn apply() {
                 // Go's smallest heap goal: a tiny live set does not mean a
                 // collection every few kilobytes.
                 bdwgc::GC_set_min_bytes_allocd(min_bytes_allocd(pct, 0));
-                ALLOWANCE.store(min_heap(pct), Ordering::Relaxed);
+                start_allowance(min_heap(pct));
             }
         }
         if let Some(limit) = knobs.memlimit {
@@ -105,7 +119,8 @@ pub fn apply() {
     }
     STRESS_EVERY.store(knobs.stress, Ordering::Relaxed);
     *lock() = Some(Trace {
-        start: Some(Instant::now()),
+        // gctrace's clock starts with the program, as Go's does.
+        start: Some(*STARTED.get_or_init(Instant::now)),
         gogc: knobs.gogc,
         print: knobs.gctrace,
         ..Trace::default()
@@ -198,6 +213,19 @@ fn allow(bytes: usize) {
     if lock_pending().is_some() {
         HELD_BACK.store(bytes, Ordering::Relaxed);
         ALLOWANCE.store(0, Ordering::Relaxed);
+    } else {
+        ALLOWANCE.store(bytes, Ordering::Relaxed);
+    }
+}
+
+/// Sets the first allowance, when the collector starts. A task may be
+/// pending already: it keeps its threshold, and this allowance is held back
+/// until it runs.
+fn start_allowance(bytes: usize) {
+    let pending = lock_pending();
+    if pending.is_some() {
+        HELD_BACK.store(bytes, Ordering::Relaxed);
+        ALLOWANCE.fetch_min(bytes, Ordering::Relaxed);
     } else {
         ALLOWANCE.store(bytes, Ordering::Relaxed);
     }

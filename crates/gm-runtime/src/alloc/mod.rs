@@ -6,8 +6,8 @@
 //! that array is large its pages go back to the kernel at once.
 //!
 //! * **Roots** are the stacks and registers of every thread registered with
-//!   the collector (the program thread registers itself before running any
-//!   generated code; any other thread on its first allocation), the
+//!   the collector (each thread registers on its first allocation, before
+//!   it can hold a pointer into collected memory), the
 //!   binary's own static data, and blocks from [`alloc_static`] (package
 //!   variables, which generated code addresses directly).
 //! * **Pointer-free objects** (Go's *noscan*: strings, byte slices, buckets
@@ -24,8 +24,9 @@
 //! * **Everything else** is scanned conservatively: any word that looks like
 //!   a pointer into an object (its interior included) keeps it alive.
 //!
-//! The collector is initialised on the process's main thread before `main`
-//! (bdwgc needs the main thread's stack); [`init`] repeats it harmlessly.
+//! The collector is initialised by the first thread that allocates (a
+//! program that never does never starts it); [`init`] repeats it
+//! harmlessly.
 
 mod bdwgc;
 pub mod knobs;
@@ -56,60 +57,19 @@ static ZERO_BASE: u64 = 0;
 
 static INIT: Once = Once::new();
 
-// Runs `init` on the main thread before `main`, as bdwgc requires; the
-// entry lives in `.init_array` like a C constructor.
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array")]
-static INIT_ON_MAIN: extern "C" fn() = init_on_main;
-
-#[cfg(target_os = "linux")]
-extern "C" fn init_on_main() {
-    // The main stack's cold end is where the loader entered the program:
-    // given it, bdwgc does not parse /proc/self/maps to find it.
-    // SAFETY: runs on the main thread before GC_init; glibc's loader set
-    // `__libc_stack_end` before any constructor ran.
-    unsafe { bdwgc::GC_stackbottom = bdwgc::__libc_stack_end.cast() };
-    // Likewise the processor count, which bdwgc otherwise counts in
-    // /proc/stat; it takes it from GC_NPROCS, set only for GC_init.
-    let tell = std::env::var_os("GC_NPROCS").is_none();
-    let told = match online_cpus() {
-        Some(n) if tell => {
-            // SAFETY: no other thread exists yet to read the environment.
-            unsafe { std::env::set_var("GC_NPROCS", n.to_string()) };
-            true
-        }
-        _ => false,
-    };
-    init();
-    if told {
-        // SAFETY: as above; GC_init has read it.
-        unsafe { std::env::remove_var("GC_NPROCS") };
-    }
-    // The main thread only waits for the compiler's thread.
-    release_thread();
-}
-
-/// The processors this process may run on.
-#[cfg(target_os = "linux")]
-fn online_cpus() -> Option<usize> {
-    // SAFETY: `set` is a writable cpu_set_t of the size passed.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        (libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) == 0)
-            .then(|| libc::CPU_COUNT(&set) as usize)
-            .filter(|&n| n > 0)
-    }
-}
-
 /// Initialises the collector and applies Go's settings from the
-/// environment (see [`knobs`]). Idempotent.
+/// environment (see [`knobs`]). Idempotent; a second caller waits for the
+/// first to finish.
 pub fn init() {
     INIT.call_once(|| {
+        let bottom = stack_bottom();
         // SAFETY: first calls into bdwgc, in the order its documentation
-        // asks: settings that must precede GC_init, then GC_init, then
-        // permission for other threads to register.
+        // asks: the calling thread's stack (bdwgc registers the thread
+        // that initialises it with this cold end), settings that must
+        // precede GC_init, then GC_init, then permission for other
+        // threads to register.
         unsafe {
+            bdwgc::GC_stackbottom = bottom;
             bdwgc::GC_set_all_interior_pointers(1);
             // Nothing is allocated yet: a collection now would only scan
             // the static roots.
@@ -126,9 +86,51 @@ pub fn init() {
             bdwgc::GC_set_warn_proc(quiet);
         }
         knobs::apply();
-        // The constructor ran on the main thread, which GC_init registered.
+        // GC_init registered this thread; one that may exit before the
+        // process does (a test's) must leave the collector's list then.
         REGISTERED.set(true);
+        if !is_main_thread() {
+            UNREGISTER.with(|u| *u.borrow_mut() = Some(Unregister));
+        }
     });
+}
+
+/// The cold end of the calling thread's stack.
+fn stack_bottom() -> *mut std::ffi::c_char {
+    if is_main_thread() {
+        // Where the loader entered the program: pthread_getattr_np would
+        // parse /proc/self/maps to find the main stack's extent.
+        // SAFETY: glibc's start-up sets it before any of gm's code runs.
+        return unsafe { bdwgc::__libc_stack_end.cast() };
+    }
+    // SAFETY: `attr` is initialised by pthread_getattr_np for the calling
+    // thread before it is read, and destroyed once.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        let mut low: *mut libc::c_void = ptr::null_mut();
+        let mut size = 0;
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0
+            || libc::pthread_attr_getstack(&attr, &mut low, &mut size) != 0
+        {
+            fatal("runtime: cannot find the thread's stack");
+        }
+        libc::pthread_attr_destroy(&mut attr);
+        low.cast::<std::ffi::c_char>().add(size)
+    }
+}
+
+/// Whether the calling thread is the one the process started with.
+fn is_main_thread() -> bool {
+    // SAFETY: plain system calls without arguments.
+    unsafe { libc::gettid() == libc::getpid() }
+}
+
+/// Reads Go's collector settings from the environment, as a Go program's
+/// start-up does: a malformed one is a fatal error before the program
+/// runs, whether or not it ever allocates (the collector starts at the
+/// first allocation, with these settings).
+pub fn read_settings() {
+    let _ = knobs::settings();
 }
 
 /// bdwgc's warnings (large allocations, heap growth) are not Go's output.
@@ -171,9 +173,9 @@ pub fn release_thread() {
     }
 }
 
-/// Makes the calling thread's stack and registers roots of the collector.
-/// The program thread calls this before running generated code; other
-/// threads are registered on their first allocation.
+/// Makes the calling thread's stack and registers roots of the collector,
+/// starting the collector if no thread has. Every allocation does this
+/// first.
 pub fn register_thread() {
     if REGISTERED.get() {
         return;
