@@ -9,7 +9,7 @@ use gm_driver::Stage;
 
 /// gm compiles .gm files (a strict subset of Go) and shows, runs and tests
 /// exactly how Go 1.23's compiler lowers maps.
-#[derive(Parser)]
+#[derive(Parser, Debug, PartialEq)]
 #[command(name = "gm", version)]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,7 +19,7 @@ pub struct Cli {
     diag: DiagStyle,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, Debug, PartialEq)]
 enum DiagStyle {
     /// `file:line:col: message` only.
     Short,
@@ -27,7 +27,7 @@ enum DiagStyle {
     Rich,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Debug, PartialEq)]
 enum Command {
     /// Parse and type-check a file; report errors as `file:line:col: message`.
     Check { file: PathBuf },
@@ -99,7 +99,7 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, Debug, PartialEq)]
 enum DumpStage {
     /// The syntax tree.
     Ast,
@@ -113,6 +113,33 @@ enum DumpStage {
     Clif,
     /// Machine code of every function.
     Asm,
+}
+
+impl Cli {
+    /// The command line of this process. `gm run FILE`, how every script
+    /// starts, is read directly: building clap's parser, every subcommand's
+    /// arguments and help included, is a quarter of the instructions of
+    /// running the empty program. Anything else goes to clap.
+    pub fn from_env() -> Cli {
+        Cli::from_args(std::env::args_os().collect())
+    }
+
+    fn from_args(args: Vec<std::ffi::OsString>) -> Cli {
+        if let [_, command, file] = &args[..]
+            && command == "run"
+            && !file.is_empty()
+            && !file.as_encoded_bytes().starts_with(b"-")
+        {
+            return Cli {
+                command: Command::Run {
+                    file: PathBuf::from(file),
+                    seed: None,
+                },
+                diag: DiagStyle::Rich,
+            };
+        }
+        Cli::parse_from(args)
+    }
 }
 
 pub fn run(cli: Cli) -> u8 {
@@ -220,4 +247,39 @@ pub fn fail(e: &gm_driver::Failed) -> u8 {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(e.text.as_bytes());
     e.status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &[&str]) -> Vec<std::ffi::OsString> {
+        line.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn a_plain_run_reads_as_clap_reads_it() {
+        for line in [
+            &["gm", "run", "x.gm"][..],
+            &["gm", "run", "dir/with space.gm"],
+            &["gm", "run", "run"],
+            &["gm", "run", "x.gm", "--seed", "7"],
+            &["gm", "--diag", "short", "run", "x.gm"],
+            &["gm", "check", "x.gm"],
+        ] {
+            assert_eq!(
+                Cli::from_args(args(line)),
+                Cli::parse_from(args(line)),
+                "{line:?}"
+            );
+        }
+        let Cli {
+            command: Command::Run { file, seed },
+            diag,
+        } = Cli::from_args(args(&["gm", "run", "x.gm"]))
+        else {
+            panic!("not a run");
+        };
+        assert_eq!((file, seed, diag), ("x.gm".into(), None, DiagStyle::Rich));
+    }
 }

@@ -12,8 +12,6 @@ mod mathlib;
 mod oracle;
 mod select;
 
-use clap::Parser;
-
 /// Compilation runs on a thread with a large stack: the passes recurse over
 /// expression trees (whose depth the parser bounds). `gm run` then runs the
 /// program on the same thread, below what compilation used.
@@ -25,7 +23,6 @@ extern "C" fn main(
     _argc: std::ffi::c_int,
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
-    use std::io::Write;
     // Writing to a closed pipe fails (EPIPE) rather than ending the
     // process, as under Rust's start-up.
     #[cfg(unix)]
@@ -42,15 +39,12 @@ extern "C" fn main(
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1)
     };
-    let status = gm();
-    // Rust's start-up flushes standard output at exit; exit() does not.
-    let _ = std::io::stdout().flush();
-    std::ffi::c_int::from(status)
+    gm()
 }
 
-/// The command line's work; its exit status.
+/// Runs the command line on a thread of its own, which ends the process.
 #[cfg_attr(test, allow(dead_code))]
-fn gm() -> u8 {
+fn gm() -> std::ffi::c_int {
     // A Rust panic is a broken invariant of gm: report it as one, with the
     // function the passes were working on.
     std::panic::set_hook(Box::new(|info| {
@@ -68,13 +62,21 @@ fn gm() -> u8 {
         eprint!("{}", gm_diag::ice::render(&format!("{what}{at}"), &place));
         std::process::exit(i32::from(gm_diag::ice::EXIT_STATUS));
     }));
-    let args = cli::Cli::parse();
     let worker = std::thread::Builder::new()
         .name("main".into())
         .stack_size(STACK_SIZE)
-        .spawn(move || cli::run(args));
-    match worker.map(|w| w.join()) {
-        Ok(Ok(code)) => code,
-        _ => gm_diag::ice::EXIT_STATUS,
+        .spawn(|| exit(cli::run(cli::Cli::from_env())));
+    if let Ok(worker) = worker {
+        let _ = worker.join();
     }
+    std::ffi::c_int::from(gm_diag::ice::EXIT_STATUS)
+}
+
+/// Ends the process from the thread that did the work: its stack (a large
+/// mapping) is not unmapped and the waiting thread not woken only to exit.
+fn exit(status: u8) -> ! {
+    use std::io::Write;
+    // Rust's start-up flushes standard output at exit; exit() does not.
+    let _ = std::io::stdout().flush();
+    std::process::exit(i32::from(status))
 }
