@@ -24,6 +24,7 @@ mod builtins;
 mod disasm;
 mod expr;
 mod func;
+mod host;
 mod inline;
 pub mod jit;
 pub mod layout;

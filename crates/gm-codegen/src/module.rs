@@ -100,7 +100,7 @@ fn isa() -> R<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>> {
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
     set(&mut flags, "enable_probestack", "true")?;
     set(&mut flags, "probestack_strategy", "inline")?;
-    let builder = cranelift_native::builder()
+    let builder = crate::host::isa_builder()
         .map_err(|e| CodegenError::host(format!("unsupported host: {e}")))?;
     builder
         .finish(settings::Flags::new(flags))
