@@ -8,7 +8,9 @@
 # minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p gm
+# The same build as `cargo build --release`: selecting the package alone
+# would unify features differently and change the symbols' hashes.
+cargo build --release
 gm=target/release/gm
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
