@@ -72,11 +72,7 @@ impl FnCx<'_, '_> {
         let es = self.b.ins().iconst(PTR, info.size as i64);
         let scan = self.b.ins().iconst(types::I8, i64::from(info.has_pointers));
         // Escape analysis placed only a constant size in the frame.
-        let size = cap
-            .unwrap_or(len)
-            .int_const()
-            .and_then(|n| u64::try_from(n).ok());
-        let (AllocPlace::Frame, Some(elems)) = (place, size) else {
+        let (AllocPlace::Frame, Some(elems)) = (place, gm_ir::make_slice_elems(len, cap)) else {
             let p = self.call_rt(RtFn::makeslice, &[es, l, c, scan])?[0];
             return Ok(Val::Regs(vec![p, l, c]));
         };

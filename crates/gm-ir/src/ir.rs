@@ -226,6 +226,12 @@ pub enum AllocPlace {
     Frame,
 }
 
+/// The constant number of elements of the array of `make([]T, len, cap)`:
+/// its capacity, or its length without one.
+pub fn make_slice_elems(len: &Expr, cap: Option<&Expr>) -> Option<u64> {
+    u64::try_from(cap.unwrap_or(len).int_const()?).ok()
+}
+
 /// Where the map made by `make` or a map literal lives, as Go's escape
 /// analysis decides it; walk lowers a stack map to a header in the frame.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

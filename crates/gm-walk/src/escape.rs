@@ -270,6 +270,18 @@ enum AllocKind {
     Other,
 }
 
+impl AllocKind {
+    /// An allocation of `bytes`, when known: Go places one that stays in
+    /// its function in the frame when it is at most 64 KB.
+    fn of_size(bytes: Option<u64>) -> AllocKind {
+        const MAX_IMPLICIT_STACK_BYTES: u64 = 64 << 10;
+        match bytes {
+            Some(b) if b <= MAX_IMPLICIT_STACK_BYTES => AllocKind::Small,
+            _ => AllocKind::Other,
+        }
+    }
+}
+
 struct Alloc {
     /// The node that allocates, as a key into [`Decisions`].
     node: *const Expr,
@@ -483,23 +495,13 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// Whether something writes through the address of allocation `a`.
-    /// An allocation of `bytes`, when known: Go places one that stays in
-    /// its function in the frame when it is at most 64 KB.
-    fn sized(&self, bytes: Option<u64>) -> AllocKind {
-        const MAX_IMPLICIT_STACK_BYTES: u64 = 64 << 10;
-        match bytes {
-            Some(b) if b <= MAX_IMPLICIT_STACK_BYTES => AllocKind::Small,
-            _ => AllocKind::Other,
-        }
-    }
-
     /// The bytes of an array of `n` elements of slice type `ty`'s.
     fn array_bytes(&self, ty: gm_ir::TypeId, n: u64) -> Option<u64> {
         let types = &self.program.types;
         types.size(types.slice_elem(ty)?).checked_mul(n)
     }
 
+    /// Whether something writes through the address of allocation `a`.
     fn alloc_written(&self, a: usize) -> bool {
         self.walk_from(Node::Mutator)
             .get(&Node::Alloc(a))
@@ -762,7 +764,7 @@ impl<'a> Graph<'a> {
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::PtrLit(lit, _) => {
-                let a = self.alloc(e, self.sized(Some(self.program.types.size(lit.ty))));
+                let a = self.alloc(e, AllocKind::of_size(Some(self.program.types.size(lit.ty))));
                 let inner = self.expr(lit);
                 self.flow(inner, Node::Alloc(a));
                 vec![Src::address(Node::Alloc(a))]
@@ -770,7 +772,7 @@ impl<'a> Graph<'a> {
             ExprKind::New(_) => {
                 let types = &self.program.types;
                 let bytes = types.pointer_elem(e.ty).map(|t| types.size(t));
-                let a = self.alloc(e, self.sized(bytes));
+                let a = self.alloc(e, AllocKind::of_size(bytes));
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Addr(x) => self.addr(x),
@@ -795,7 +797,7 @@ impl<'a> Graph<'a> {
             ExprKind::SliceLit(items, _) => {
                 // The elements live in an array of their own.
                 let n = items.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
-                let a = self.alloc(e, self.sized(self.array_bytes(e.ty, n)));
+                let a = self.alloc(e, AllocKind::of_size(self.array_bytes(e.ty, n)));
                 for (_, v) in items {
                     let vs = self.expr(v);
                     self.flow(vs, Node::Alloc(a));
@@ -806,10 +808,9 @@ impl<'a> Graph<'a> {
                 for x in std::iter::once(len).chain(cap) {
                     self.expr(x);
                 }
-                let n = cap.as_deref().unwrap_or(len).int_const();
-                let n = n.and_then(|n| u64::try_from(n).ok());
+                let n = gm_ir::make_slice_elems(len, cap.as_deref());
                 let bytes = n.and_then(|n| self.array_bytes(e.ty, n));
-                let a = self.alloc(e, self.sized(bytes));
+                let a = self.alloc(e, AllocKind::of_size(bytes));
                 vec![Src::address(Node::Alloc(a))]
             }
             ExprKind::Append(args, spread) => {
@@ -1166,18 +1167,25 @@ func f(n int) []int {
 func main() { f(1) }
 "#;
         use AllocPlace::{Frame, Heap};
-        assert_eq!(
-            places(src, "f"),
-            vec![
-                Frame, Frame, // A variable size.
-                Heap, Frame, // 64 KB, and one element more.
-                Frame, Heap, // Kept past its loop iteration.
-                Heap, Frame, // Stored globally, and returned.
-                Heap, Heap, // new(int) and &T{}.
-                Frame, Frame, // Stored through a pointer; stored globally; over 64 KB.
-                Heap, Heap, Heap, // The slice literal.
-                Frame,
-            ]
-        );
+        #[rustfmt::skip]
+        let expected = vec![
+            Frame, // a
+            Frame, // b
+            Heap,  // c: a variable size
+            Frame, // d
+            Frame, // e: 64 KB
+            Heap,  // h: one element more
+            Heap,  // k: kept past its loop iteration
+            Frame, // l
+            Heap,  // g: stored globally
+            Heap,  // r: returned
+            Frame, // new(int)
+            Frame, // &T{n: 1}
+            Heap,  // &T{n: 2}: stored through a pointer
+            Heap,  // &T{n: 3}: stored globally
+            Heap,  // new(Big): over 64 KB
+            Frame, // the slice literal
+        ];
+        assert_eq!(places(src, "f"), expected);
     }
 }
