@@ -12,7 +12,9 @@
 # marking, which reads uninitialised stack words by design; nothing else.
 #
 # Subset, to stay within about five minutes on a 2-core machine:
-#   * every test binary (layout, model, whitebox, panic, seed, unit tests),
+#   * every test binary (layout, model, whitebox, panic, seed, unit tests,
+#     and moved_stack, whose forked child memcheck follows: its errors
+#     fail the test through the child's exit status),
 #   * the property tests with PROPTEST_CASES=8 per shape (the default run
 #     uses 48): each case still runs up to 300 random operations with
 #     growth, iteration and clear, checking invariants after every step;

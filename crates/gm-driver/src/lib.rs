@@ -29,6 +29,8 @@ pub enum Stage {
 }
 
 pub use gm_codegen::{PROGRAM_STACK, RunOptions};
+#[cfg(target_os = "linux")]
+pub use gm_runtime::alloc::run_on_new_stack;
 pub use gm_walk::dump::map_calls;
 
 /// Compilation failed: the rendered report and the exit status it calls

@@ -2,7 +2,7 @@
 
 // gm starts at its own C `main`: Rust's start-up reads /proc/self/maps to
 // place the main thread's stack guard, a twentieth of running a small
-// program, and gm runs everything on a thread it starts itself.
+// program, and gm runs everything on a stack it maps itself.
 #![cfg_attr(not(test), no_main)]
 
 mod cli;
@@ -12,9 +12,9 @@ mod mathlib;
 mod oracle;
 mod select;
 
-/// Compilation runs on a thread with a large stack: the passes recurse over
-/// expression trees (whose depth the parser bounds). `gm run` then runs the
-/// program on the same thread, below what compilation used.
+/// Compilation runs on a large stack: the passes recurse over expression
+/// trees (whose depth the parser bounds). `gm run` then runs the program on
+/// the same stack, below what compilation used.
 const STACK_SIZE: usize = (256 << 20) + gm_driver::PROGRAM_STACK;
 
 #[cfg(not(test))]
@@ -30,8 +30,8 @@ extern "C" fn main(
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN)
     };
-    // One malloc arena for every thread: the compiler's thread then takes
-    // the same memory from run to run, and the addresses generated code
+    // One malloc arena for every thread: the compiler then takes the same
+    // memory from run to run, whichever thread it runs on, and the addresses generated code
     // embeds (map descriptors, constants) keep the same encoding, so the
     // machine code is the same in every run. gm's threads take turns.
     #[cfg(target_os = "linux")]
@@ -42,7 +42,7 @@ extern "C" fn main(
     gm()
 }
 
-/// Runs the command line on a thread of its own, which ends the process.
+/// Runs the command line on a stack of its own, then ends the process.
 #[cfg_attr(test, allow(dead_code))]
 fn gm() -> std::ffi::c_int {
     // A Rust panic is a broken invariant of gm: report it as one, with the
@@ -62,18 +62,24 @@ fn gm() -> std::ffi::c_int {
         eprint!("{}", gm_diag::ice::render(&format!("{what}{at}"), &place));
         std::process::exit(i32::from(gm_diag::ice::EXIT_STATUS));
     }));
-    let worker = std::thread::Builder::new()
-        .name("main".into())
-        .stack_size(STACK_SIZE)
-        .spawn(|| exit(cli::run(cli::Cli::from_env())));
-    if let Ok(worker) = worker {
-        let _ = worker.join();
+    // On the main thread: a thread of its own would cost its start and,
+    // when the process ends, waking this one on the other processor.
+    #[cfg(target_os = "linux")]
+    gm_driver::run_on_new_stack(STACK_SIZE, || exit(cli::run(cli::Cli::from_env())));
+    #[cfg(not(target_os = "linux"))]
+    {
+        let worker = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn(|| exit(cli::run(cli::Cli::from_env())));
+        if let Ok(worker) = worker {
+            let _ = worker.join();
+        }
+        std::ffi::c_int::from(gm_diag::ice::EXIT_STATUS)
     }
-    std::ffi::c_int::from(gm_diag::ice::EXIT_STATUS)
 }
 
-/// Ends the process from the thread that did the work: its stack (a large
-/// mapping) is not unmapped and the waiting thread not woken only to exit.
+/// Ends the process without returning through the stack switch (or, where
+/// there is none, from the thread that did the work).
 fn exit(status: u8) -> ! {
     use std::io::Write;
     // Rust's start-up flushes standard output at exit; exit() does not.

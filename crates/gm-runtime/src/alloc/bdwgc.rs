@@ -68,7 +68,6 @@ unsafe extern "C" {
     pub fn GC_get_prof_stats_unsafe(stats: *mut ProfStats, size: usize) -> usize;
     pub fn GC_allow_register_threads();
     pub fn GC_thread_is_registered() -> c_int;
-    pub fn GC_get_stack_base(sb: *mut StackBase) -> c_int;
     pub fn GC_register_my_thread(sb: *const StackBase) -> c_int;
     pub fn GC_unregister_my_thread() -> c_int;
 }

@@ -97,6 +97,10 @@ pub fn init() {
 
 /// The cold end of the calling thread's stack.
 fn stack_bottom() -> *mut std::ffi::c_char {
+    let moved = MOVED_STACK.get();
+    if !moved.is_null() {
+        return moved;
+    }
     if is_main_thread() {
         // Where the loader entered the program: pthread_getattr_np would
         // parse /proc/self/maps to find the main stack's extent.
@@ -136,7 +140,45 @@ pub fn read_settings() {
 /// bdwgc's warnings (large allocations, heap growth) are not Go's output.
 unsafe extern "C" fn quiet(_: *mut std::ffi::c_char, _: usize) {}
 
+/// Runs `f`, which ends the process, on a stack of `size` bytes mapped
+/// for it, with a guard page below: on the main thread, whose own stack
+/// is small, this saves starting a thread for a large one. The collector
+/// then scans the new stack, which must be the only one the thread ever
+/// uses once the collector knows of it.
+#[cfg(target_os = "linux")]
+pub fn run_on_new_stack(size: usize, f: impl FnOnce() -> std::convert::Infallible) -> ! {
+    if REGISTERED.get() {
+        fatal("runtime: the stack moved after the collector learned of it");
+    }
+    let size = size.next_multiple_of(PAGE);
+    // SAFETY: a new private mapping, whose lowest page becomes the guard;
+    // `stack` is page-aligned and `size` a multiple of the page, as
+    // psm::on_stack requires, and `f` never returns (nor unwinds: gm's
+    // panics end the process, and one that unwinds aborts here).
+    unsafe {
+        let base = libc::mmap(
+            ptr::null_mut(),
+            size + PAGE,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK,
+            -1,
+            0,
+        );
+        if base == libc::MAP_FAILED || libc::mprotect(base, PAGE, libc::PROT_NONE) != 0 {
+            fatal("runtime: cannot allocate the program's stack");
+        }
+        let stack = base.cast::<u8>().add(PAGE);
+        MOVED_STACK.set(stack.add(size).cast());
+        psm::on_stack(stack, size, move || {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            std::process::abort()
+        })
+    }
+}
+
 thread_local! {
+    /// The cold end of the stack [`run_on_new_stack`] moved this thread to.
+    static MOVED_STACK: Cell<*mut std::ffi::c_char> = const { Cell::new(ptr::null_mut()) };
     /// Whether this thread's stack is known to the collector.
     static REGISTERED: Cell<bool> = const { Cell::new(false) };
     /// Unregisters the thread when it exits, so the collector stops
@@ -181,16 +223,13 @@ pub fn register_thread() {
         return;
     }
     init();
-    // SAFETY: GC_get_stack_base fills `sb` for the calling thread, which
-    // then registers with that base; registration was allowed in `init`.
+    // SAFETY: the calling thread registers with its own stack's cold end;
+    // registration was allowed in `init`.
     unsafe {
         if bdwgc::GC_thread_is_registered() == 0 {
-            let mut sb = bdwgc::StackBase {
-                mem_base: ptr::null_mut(),
+            let sb = bdwgc::StackBase {
+                mem_base: stack_bottom().cast(),
             };
-            if bdwgc::GC_get_stack_base(&mut sb) != bdwgc::SUCCESS {
-                fatal("runtime: cannot find the thread's stack");
-            }
             if bdwgc::GC_register_my_thread(&sb) == bdwgc::SUCCESS {
                 UNREGISTER.with(|u| *u.borrow_mut() = Some(Unregister));
             }
