@@ -15,8 +15,8 @@
 //! - a parameter of a memory type is passed by address to a copy the caller
 //!   made, and used in place.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use gm_ir::runtime::RtFn;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use cranelift_codegen::entity::EntityRef;

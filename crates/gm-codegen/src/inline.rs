@@ -2,8 +2,8 @@
 //! inliner: every function is translated first; those with few
 //! instructions are then inlined (one level deep) where they are called.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use cranelift_codegen::inline::{Inline, InlineCommand};
 use cranelift_codegen::ir;

@@ -2,7 +2,7 @@
 //! ([`crate::func`]), inlines small functions, defines them in the module
 //! ([`crate::module`]) and keeps the CLIF or disassembly text asked for.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 
 use cranelift_codegen::entity::EntityRef;

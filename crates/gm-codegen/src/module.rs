@@ -4,7 +4,7 @@
 //! descriptors, the `_fat` zero block). Translation ([`crate::func`]) and
 //! the compile driver ([`crate::jit`]) build on it; it knows neither.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{AbiParam, Signature};

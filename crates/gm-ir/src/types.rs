@@ -6,7 +6,7 @@
 //! source did, but every type also has a canonical form (`byte` → `uint8`,
 //! recursively), and [`TypeTable::identical`] compares those.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 
 use cranelift_entity::{EntityRef, PrimaryMap, entity_impl};

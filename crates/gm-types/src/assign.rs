@@ -326,7 +326,7 @@ impl<'a> Checker<'a> {
         };
         let mut is_new = Vec::new();
         let mut any_new = false;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for id in &idents {
             if id.name != "_" && !seen.insert(id.name.clone()) {
                 self.error(id.span, format!("{} repeated on left side of :=", id.name));

@@ -458,7 +458,7 @@ impl<'a> Checker<'a> {
             params: Vec::new(),
             results: Vec::new(),
         };
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for (params, kind) in [
             (&f.sig.params, LocalKind::Param),
             (&f.sig.results, LocalKind::Result),

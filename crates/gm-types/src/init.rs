@@ -7,7 +7,7 @@
 //! function refers to. A variable that depends on itself is an
 //! initialisation cycle.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use gm_diag::Span;
 use gm_ir::{Expr, ExprKind, Func, FuncId, GlobalId, Stmt, StmtKind, Var};

@@ -27,7 +27,7 @@ mod stmt;
 mod typexpr;
 mod universe;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use cranelift_entity::PrimaryMap;
 use gm_diag::{Diagnostics, SourceFile, Span};

@@ -1,7 +1,7 @@
 //! Composite literals: structs, arrays, slices and maps, with elided
 //! element types (`[]Point{{1, 2}}`, `map[string]*P{"a": {}}`).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;

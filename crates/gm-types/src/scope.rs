@@ -2,7 +2,7 @@
 //! a lookup costs the same however deeply blocks nest (a chain of a few
 //! thousand `else if`s opens as many scopes).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::Entity;
 

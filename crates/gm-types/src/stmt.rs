@@ -1,7 +1,7 @@
 //! Function bodies and statements: scopes, control flow, labels, returns,
 //! unused variables and Go's terminating-statement rule.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use gm_diag::Span;
 use gm_ir::constant::ConstValue;

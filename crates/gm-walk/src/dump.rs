@@ -13,7 +13,7 @@
 //! Functions are listed as Go lists them: the package `init`, then the
 //! outlined `map.init.N` functions, then user functions in source order.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use std::fmt::Write as _;
 
 use gm_diag::Span;

@@ -32,7 +32,7 @@
 //! `StrToBytes` or `StrToRunes`. Nodes are told apart by address, not
 //! span: the order pass copies expressions along with their spans.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use gm_ir::{
     AllocPlace, ConvBuf, Expr, ExprKind, Func, FuncId, LocalId, MapEscape, Program, RangeKind,
@@ -382,7 +382,7 @@ impl<'a> Graph<'a> {
     fn escape_reason(&self, a: usize, escaping: &HashSet<Node>) -> String {
         let depth = self.allocs[a].depth;
         let start = Node::Alloc(a);
-        let mut seen = HashSet::from([start]);
+        let mut seen = HashSet::from_iter([start]);
         let mut queue = std::collections::VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
             for &(from, to, _) in &self.edges {
@@ -417,7 +417,7 @@ impl<'a> Graph<'a> {
     /// into it (Go's walkOne). A negative count means the node's address
     /// reaches `root`; what flows into that node is then counted from 0.
     fn walk_from(&self, root: Node) -> HashMap<Node, i32> {
-        let mut best = HashMap::from([(root, 0)]);
+        let mut best = HashMap::from_iter([(root, 0)]);
         let mut todo = vec![root];
         while let Some(l) = todo.pop() {
             let d = best[&l].max(0);
@@ -468,7 +468,7 @@ impl<'a> Graph<'a> {
                 Node::Heap | Node::Result(_) => true,
             })
             .collect();
-        let mut set = HashSet::from([Node::Heap]);
+        let mut set = HashSet::from_iter([Node::Heap]);
         let mut walked: HashSet<Node> = HashSet::new();
         loop {
             let before = set.len();

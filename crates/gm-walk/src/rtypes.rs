@@ -2,7 +2,7 @@
 //! hash iterator `hiter` and a map's bucket type, built from gm-abi's field
 //! lists, which the runtime's structs are asserted against.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use gm_abi::map::{self as abi, Word};
 use gm_ir::{Basic, TypeId, TypeTable};

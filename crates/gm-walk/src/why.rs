@@ -2,7 +2,7 @@
 //! that makes each choice (variant tables, escape analysis, the literal and
 //! range lowerings), for `gm explore`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use gm_diag::Span;
 use gm_ir::FuncId;
