@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates crates/gm/link-order.txt: the functions `gm run` executes
-# while compiling and running the run corpus and the examples. The release
-# build places them side by side (crates/gm/build.rs), so a run touches
-# few pages of gm's code: first those the programs run (from the entry of
-# gm_codegen's run_entries on), then those only the compiler runs, whose
-# pages leave memory before the program runs. Needs valgrind; takes a few
-# minutes.
+# while compiling and running the empty program, the run corpus and the
+# examples. The release build places them side by side (crates/gm/build.rs),
+# so a run touches few pages of gm's code: first those the programs run
+# (from the entry of gm_codegen's run_entries on), then those only the
+# compiler runs, whose pages leave memory before the program runs. Needs
+# valgrind; takes a few minutes.
 #
 # With --check, only says how many of the listed functions the release
 # build lacks (changes to the code or the dependencies rename some), and
@@ -40,21 +40,26 @@ profile() {
 }
 export -f profile
 export gm
-printf '%s\n' tests/run/*.gm examples/*.gm |
+printf '%s\n' bench/empty.gm tests/run/*.gm examples/*.gm |
     xargs -P "$(nproc)" -I{} bash -c 'profile "$1" "$2"' _ {} "$work"
 
 # Callgrind names each function once per profile, on its first fn= or cfn=
-# line; X.cg.1 profiles the compile, X.cg the run. Within each group the
-# functions most programs run come first, so a small program touches the
-# front of the group only.
+# line; X.cg.1 profiles the compile, X.cg the run. The functions of the
+# program that runs the fewest (the empty one) come first, then the others,
+# those most programs run first: a small program touches the front of each
+# group only.
 nm --defined-only "$gm" | awk '$2 ~ /^[tTwW]$/ { print $3 }' |
     LC_ALL=C sort -u >"$work/defined"
 ranked() {
-    grep -ohE '^c?fn=\([0-9]+\) .*' "$@" |
-        sed -E 's/^c?fn=\([0-9]+\) //' | LC_ALL=C sort | uniq -c |
-        awk 'NR == FNR { defined[$1] = 1; next } defined[$2] { print $1, $2 }' \
-            "$work/defined" - |
-        LC_ALL=C sort -k1,1nr -k2,2 | awk '{ print $2 }'
+    grep -oHE '^c?fn=\([0-9]+\) .*' "$@" |
+        sed -E 's/\.cg(\.1)?:c?fn=\([0-9]+\) / /' | LC_ALL=C sort -u |
+        awk 'NR == FNR { defined[$1] = 1; next } defined[$2]' "$work/defined" - >"$work/pairs"
+    smallest=$(awk '{ n[$1]++ } END { for (p in n) print n[p], p }' "$work/pairs" |
+        LC_ALL=C sort -k1,1n -k2,2 | awk 'NR == 1 { print $2 }')
+    awk -v smallest="$smallest" '
+        { runs[$2]++; if ($1 == smallest) first[$2] = 1 }
+        END { for (f in runs) print (f in first) ? 0 : 1, runs[f], f }' "$work/pairs" |
+        LC_ALL=C sort -k1,1n -k2,2nr -k3,3 | awk '{ print $3 }'
 }
 # The C library's string functions come in one variant per instruction
 # set, chosen at start-up for the processor (valgrind's is not the
