@@ -31,9 +31,10 @@ extern "C" fn main(
         libc::signal(libc::SIGPIPE, libc::SIG_IGN)
     };
     // One malloc arena for every thread: the compiler then takes the same
-    // memory from run to run, whichever thread it runs on, and the addresses generated code
-    // embeds (map descriptors, constants) keep the same encoding, so the
-    // machine code is the same in every run. gm's threads take turns.
+    // memory from run to run, whichever thread it runs on, and the
+    // addresses generated code embeds (map descriptors, constants) keep the
+    // same encoding, so the machine code is the same in every run. gm's
+    // threads take turns.
     #[cfg(target_os = "linux")]
     // SAFETY: a malloc setting, made before any other thread exists.
     unsafe {
