@@ -9,7 +9,9 @@
 #
 # With --check, only says how many of the listed functions the release
 # build lacks (changes to the code or the dependencies rename some), and
-# fails when more than 2% are missing: time to regenerate.
+# fails when more than a tenth are missing: time to regenerate. A build in
+# another folder already lacks about 3%: the suffixes of some local
+# functions' names hash their module, paths included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The same build as `cargo build --release`: selecting the package alone
@@ -23,7 +25,7 @@ if [ "${1:-}" = "--check" ]; then
     missing=$(nm --defined-only "$gm" | awk '{ print $3 }' | LC_ALL=C sort -u |
         LC_ALL=C comm -13 - <(LC_ALL=C sort -u "$list") | wc -l)
     echo "$missing of $listed functions in $list are not in $gm"
-    [ $((missing * 50)) -le "$listed" ]
+    [ $((missing * 10)) -le "$listed" ]
     exit
 fi
 work=$(mktemp -d)
@@ -48,7 +50,9 @@ printf '%s\n' bench/empty.gm tests/run/*.gm examples/*.gm |
 # program that runs the fewest (the empty one) come first, then the others,
 # those most programs run first: a small program touches the front of each
 # group only.
-nm --defined-only "$gm" | awk '$2 ~ /^[tTwW]$/ { print $3 }' |
+# Code symbols, the C library's indirect functions (i) included: their
+# resolvers all run at start-up.
+nm --defined-only "$gm" | awk '$2 ~ /^[tTwWi]$/ { print $3 }' |
     LC_ALL=C sort -u >"$work/defined"
 ranked() {
     grep -oHE '^c?fn=\([0-9]+\) .*' "$@" |
