@@ -4,8 +4,10 @@
 # examples. The release build places them side by side (crates/gm/build.rs),
 # so a run touches few pages of gm's code: first those the programs run
 # (from the entry of gm_codegen's run_entries on), then those only the
-# compiler runs, whose pages leave memory before the program runs. Needs
-# valgrind; takes a few minutes.
+# compiler runs, whose pages leave memory before the program runs. Then
+# crates/gm/link-data.ld, which does the same for the read-only data the
+# empty program reads (scripts/link_data.py). Needs valgrind and python3;
+# takes a few minutes.
 #
 # With --check, only says how many of the listed functions the release
 # build lacks (changes to the code or the dependencies rename some), and
@@ -99,3 +101,11 @@ ranked "$work"/*.cg | with_variants >"$work/run"
     awk 'NR == FNR { run[$1] = 1; next } !run[$1]' "$work/run" - >"$work/compile"
 cat "$work/run" "$work/compile" >"$list"
 echo "$(wc -l <"$list") functions in $list"
+
+# The read-only data the empty program reads, from every load and store
+# valgrind's lackey sees, placed through the link map of the build traced.
+map=$(ls -t target/release/build/gm-*/out/gm.map | head -n 1)
+valgrind --tool=lackey --trace-mem=yes --log-file="$work/empty.trace" \
+    "$gm" run bench/empty.gm >/dev/null 2>&1 </dev/null
+python3 scripts/link_data.py "$map" "$work/empty.trace" >crates/gm/link-data.ld
+echo "$(grep -c '^    ' crates/gm/link-data.ld) data sections in crates/gm/link-data.ld"
