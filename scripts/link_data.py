@@ -21,8 +21,9 @@ import bisect
 import re
 import sys
 
-# Output sections whose input sections may move: the default ones and the
-# two this script adds (a build made with the script in place).
+# Output sections whose input sections may move, and where to: the default
+# ones and .rodata.hot, which this script adds (for a build made with the
+# script in place).
 GROUPS = {
     ".rodata": ".rodata.hot",
     ".rodata.hot": ".rodata.hot",
@@ -32,10 +33,10 @@ GROUPS = {
 LINE = re.compile(r"^\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+ ( *)(\S.*)$")
 INPUT = re.compile(r"^(.*):\((.*)\)$")
 ACCESS = re.compile(r"^ [LSM] ([0-9a-f]+),")
-# Characters a linker script would read as part of a pattern or as syntax.
 # Sections the linker merges (strings, constants): moved whole, after the
 # hot ones, since a run reads some of each.
 MERGED = (".rodata.str", ".rodata.cst")
+# Characters a linker script would read as part of a pattern or as syntax.
 UNSAFE = re.compile(r"[*?\[\]\\(){}\",;\s]")
 
 

@@ -108,4 +108,4 @@ map=$(ls -t target/release/build/gm-*/out/gm.map | head -n 1)
 valgrind --tool=lackey --trace-mem=yes --log-file="$work/empty.trace" \
     "$gm" run bench/empty.gm >/dev/null 2>&1 </dev/null
 python3 scripts/link_data.py "$map" "$work/empty.trace" >crates/gm/link-data.ld
-echo "$(grep -c '^    ' crates/gm/link-data.ld) data sections in crates/gm/link-data.ld"
+echo "$(grep -c '^    ' crates/gm/link-data.ld) input section patterns in crates/gm/link-data.ld"
