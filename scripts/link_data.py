@@ -27,7 +27,7 @@ import sys
 GROUPS = {
     ".rodata": ".rodata.hot",
     ".rodata.hot": ".rodata.hot",
-    ".data.rel.ro": ".data.rel.ro.hot",
+    ".data.rel.ro": ".data.rel.ro",
 }
 
 LINE = re.compile(r"^\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+ ( *)(\S.*)$")
@@ -88,7 +88,7 @@ def main():
     # The C library's objects each have one plain .rodata.
     shared = {name for name, n in count.items() if n > 1} | {".rodata", ".data.rel.ro"}
 
-    read = {".rodata.hot": [], ".data.rel.ro.hot": []}
+    read = {".rodata.hot": [], ".data.rel.ro": []}
     seen = set()
     with open(sys.argv[2]) as f:
         for line in f:
@@ -113,12 +113,9 @@ def main():
     # stay one run of sections the loader protects after relocating, so
     # its hot part opens .data.rel.ro itself, where the linker appends the
     # rest.
-    for group, name, before in (
-        (".rodata.hot", ".rodata.hot", ".rodata"),
-        (".data.rel.ro.hot", ".data.rel.ro", ".got"),
-    ):
+    for group, before in ((".rodata.hot", ".rodata"), (".data.rel.ro", ".got")):
         print("SECTIONS\n{")
-        print(f"  {name} :\n  {{")
+        print(f"  {group} :\n  {{")
         for p in read[group]:
             print(f"    {p}")
         if group == ".rodata.hot":

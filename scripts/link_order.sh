@@ -30,6 +30,10 @@ if [ "${1:-}" = "--check" ]; then
     [ $((missing * 10)) -le "$listed" ]
     exit
 fi
+# link_data.py reads the link map the link writes: relink, so that the map
+# is this binary's and not that of a build cargo has since set aside.
+touch crates/gm/src/main.rs
+cargo build --release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -65,11 +69,11 @@ pairs "$work"/*.cg "$work"/*.cg.1 >"$work/pairs"
 smallest=$(awk '{ n[$1]++ } END { for (p in n) print n[p], p }' "$work/pairs" |
     LC_ALL=C sort -k1,1n -k2,2 | awk 'NR == 1 { print $2 }')
 awk -v p="$smallest" '$1 == p { print $2 }' "$work/pairs" >"$work/first"
+# Ranks the (program, function) pairs on standard input.
 ranked() {
-    pairs "$@" |
-        awk 'NR == FNR { first[$1] = 1; next }
+    awk 'NR == FNR { first[$1] = 1; next }
              { runs[$2]++ }
-             END { for (f in runs) print (f in first) ? 0 : 1, runs[f], f }' "$work/first" - |
+         END { for (f in runs) print (f in first) ? 0 : 1, runs[f], f }' "$work/first" - |
         LC_ALL=C sort -k1,1n -k2,2nr -k3,3 | awk '{ print $3 }'
 }
 # What the C library's start-up runs natively but not under valgrind,
@@ -96,8 +100,8 @@ with_variants() {
              for (i = 1; i <= n; i++) if (!seen[sib[i]]++) print sib[i]
          }' "$work/defined" -
 }
-ranked "$work"/*.cg | with_variants >"$work/run"
-{ natively_at_start; ranked "$work"/*.cg "$work"/*.cg.1; } | with_variants |
+pairs "$work"/*.cg | ranked | with_variants >"$work/run"
+{ natively_at_start; ranked <"$work/pairs"; } | with_variants |
     awk 'NR == FNR { run[$1] = 1; next } !run[$1]' "$work/run" - >"$work/compile"
 cat "$work/run" "$work/compile" >"$list"
 echo "$(wc -l <"$list") functions in $list"
