@@ -5,17 +5,18 @@
 use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 
+use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{Signature, UserFuncName};
 use cranelift_codegen::{Context, ir};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::JITModule;
-use cranelift_module::{Linkage, Module};
+use cranelift_module::{Linkage, Module, ModuleReloc};
 use gm_ir::{Func, FuncId, Program, TypeId};
 
 use crate::func::FnCx;
 use crate::module::{CodeLine, Codegen, result_types};
-use crate::{CodegenError, R, disasm, err, inline};
+use crate::{CodegenError, R, disasm, err, inline, once};
 
 /// What to keep while compiling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +53,16 @@ impl Compiled {
     }
 }
 
+/// Why defining `func` failed, Cranelift's verifier errors shown in it.
+fn failure(func: &ir::Function, e: cranelift_module::ModuleError) -> String {
+    match e {
+        cranelift_module::ModuleError::Compilation(ce) => {
+            cranelift_codegen::print_errors::pretty_error(func, ce)
+        }
+        other => other.to_string(),
+    }
+}
+
 impl<'p> Codegen<'p> {
     /// Compiles every function; returns the module with code ready to run.
     pub fn compile(mut self, dump: Dump) -> R<Compiled> {
@@ -84,6 +95,8 @@ impl<'p> Codegen<'p> {
             }
             bodies.push(func);
         }
+        let referenced = once::referenced(&bodies);
+        let entry = |id| prog.main == Some(id) || prog.init == Some(id);
         for ((id, f), func) in prog.funcs.iter().zip(bodies) {
             let fid = self.funcs[id.index()];
             ctx.func = func;
@@ -92,7 +105,9 @@ impl<'p> Codegen<'p> {
                     CodegenError::internal(format!("{}: inlining failed: {e}", f.name))
                 })?;
             }
-            self.define(fid, &f.name, &mut ctx, dump, &mut text)?;
+            let once =
+                entry(id) && !referenced.contains(&fid.as_u32()) && !once::has_cycle(&ctx.func);
+            self.define(fid, &f.name, &mut ctx, once, dump, &mut text)?;
         }
         // Read-only tables made by walk, filled before anything runs.
         let rodata = if prog.globals.values().any(|g| g.init_value.is_some()) {
@@ -111,7 +126,8 @@ impl<'p> Codegen<'p> {
                 fx.rodata()?;
                 fx.b.finalize(cfg);
             }
-            self.define(fid, "rodata", &mut ctx, dump, &mut text)?;
+            let once = !once::has_cycle(&ctx.func);
+            self.define(fid, "rodata", &mut ctx, once, dump, &mut text)?;
             Some(fid)
         } else {
             None
@@ -142,11 +158,14 @@ impl<'p> Codegen<'p> {
         })
     }
 
+    /// Compiles `ctx`'s function and defines it as `fid`: with the fast
+    /// ISA when it runs at most `once`.
     fn define(
         &mut self,
         fid: cranelift_module::FuncId,
         name: &str,
         ctx: &mut Context,
+        once: bool,
         dump: Dump,
         text: &mut String,
     ) -> R<()> {
@@ -161,13 +180,14 @@ impl<'p> Codegen<'p> {
         } else if dump == Dump::Clif {
             let _ = writeln!(text, "; {name}\n{}", ctx.func.display());
         }
-        if let Err(e) = self.module.define_function(fid, ctx) {
-            let msg = match e {
-                cranelift_module::ModuleError::Compilation(ce) => {
-                    cranelift_codegen::print_errors::pretty_error(&ctx.func, ce)
-                }
-                other => other.to_string(),
-            };
+        let defined = if once {
+            self.define_once(fid, ctx)
+        } else {
+            self.module
+                .define_function(fid, ctx)
+                .map_err(|e| failure(&ctx.func, e))
+        };
+        if let Err(msg) = defined {
             self.module.clear_context(ctx);
             return err(format!("{name}: code generation failed: {msg}"));
         }
@@ -179,6 +199,30 @@ impl<'p> Codegen<'p> {
         }
         self.module.clear_context(ctx);
         Ok(())
+    }
+
+    /// What the module's `define_function` does, with the fast ISA.
+    fn define_once(
+        &mut self,
+        fid: cranelift_module::FuncId,
+        ctx: &mut Context,
+    ) -> Result<(), String> {
+        if let Err(e) = ctx.compile(&*self.once_isa, &mut ControlPlane::default()) {
+            return Err(cranelift_codegen::print_errors::pretty_error(
+                e.func, e.inner,
+            ));
+        }
+        let code = ctx.compiled_code().expect("just compiled");
+        let relocs: Vec<ModuleReloc> = code
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| ModuleReloc::from_mach_reloc(r, &ctx.func, fid))
+            .collect();
+        let alignment = u64::from(code.buffer.alignment);
+        self.module
+            .define_function_bytes(fid, alignment, code.code_buffer(), &relocs)
+            .map_err(|e| failure(&ctx.func, e))
     }
 
     /// Pairs each line of the CLIF text with the srcloc and call site that

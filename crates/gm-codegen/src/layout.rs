@@ -13,6 +13,7 @@
 //! - a *memory* type (larger structs and arrays): values live in memory and
 //!   generated code handles them by address.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use cranelift_codegen::ir::{self, types};
@@ -104,26 +105,23 @@ impl TyInfo {
     }
 }
 
-/// Type information for every type of a program, computed once.
-pub struct Layouts {
-    infos: Vec<Rc<TyInfo>>,
+/// Type information for the types of a program, each computed on first
+/// use: a small program uses few of the types its table holds.
+pub struct Layouts<'t> {
+    types: &'t TypeTable,
+    infos: RefCell<Vec<Option<Rc<TyInfo>>>>,
 }
 
-impl Layouts {
-    pub fn new(types: &TypeTable) -> Layouts {
-        let mut infos: Vec<Option<Rc<TyInfo>>> = Vec::new();
-        for t in types.ids() {
-            info(types, t, &mut infos);
+impl<'t> Layouts<'t> {
+    pub fn new(types: &'t TypeTable) -> Layouts<'t> {
+        Layouts {
+            types,
+            infos: RefCell::new(Vec::new()),
         }
-        let infos = infos
-            .into_iter()
-            .map(|i| i.expect("every type id was visited"))
-            .collect();
-        Layouts { infos }
     }
 
     pub fn get(&self, t: TypeId) -> Rc<TyInfo> {
-        self.infos[slot(t)].clone()
+        info(self.types, t, &mut self.infos.borrow_mut())
     }
 }
 

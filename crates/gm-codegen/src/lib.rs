@@ -8,6 +8,7 @@
 //! - [`func`]: one function's translation context and its helpers;
 //! - [`expr`], [`ops`], [`builtins`], [`stmt`]: the IR node by node;
 //! - [`inline`]: inlining of small functions into their callers;
+//! - [`once`]: the functions that run at most once, compiled fast;
 //! - [`maps`]: map type descriptors; [`symbols`]: runtime entry points;
 //! - [`disasm`]: the machine code as text, each instruction with its source;
 //! - [`resident`]: the compiler's pages leave memory before a program runs.
@@ -31,6 +32,7 @@ pub mod layout;
 mod maps;
 mod maptrace;
 mod module;
+mod once;
 mod ops;
 mod resident;
 mod stack;

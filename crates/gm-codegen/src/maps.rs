@@ -10,7 +10,7 @@ use crate::{R, err};
 
 /// Appends the hashed parts of a value of type `t` placed at `off`:
 /// padding and blank fields are left out.
-fn parts(layouts: &Layouts, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
+fn parts(layouts: &Layouts<'_>, t: TypeId, off: usize, out: &mut Vec<KeyPart>) {
     let info = layouts.get(t);
     let leaf = |alg, size| KeyPart {
         offset: off,
@@ -68,7 +68,7 @@ fn slot_pointer_words(types: &TypeTable, t: TypeId) -> R<Vec<usize>> {
 }
 
 /// The key description of a map key type.
-pub fn key_type(layouts: &Layouts, k: TypeId) -> KeyType {
+pub fn key_type(layouts: &Layouts<'_>, k: TypeId) -> KeyType {
     let info = layouts.get(k);
     let (size, align) = (info.size as usize, info.align as usize);
     match &info.kind {
@@ -91,7 +91,7 @@ pub fn key_type(layouts: &Layouts, k: TypeId) -> KeyType {
 }
 
 /// Builds and leaks the descriptor of map type `t`; returns its address.
-pub fn descriptor(types: &TypeTable, layouts: &Layouts, t: TypeId) -> R<u64> {
+pub fn descriptor(types: &TypeTable, layouts: &Layouts<'_>, t: TypeId) -> R<u64> {
     let Some((k, v)) = types.map_types(t) else {
         return err("type descriptor of a non-map type");
     };

@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{AbiParam, Signature};
-use cranelift_codegen::isa::CallConv;
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
@@ -21,7 +21,9 @@ use crate::{CodegenError, R, maps, symbols};
 pub struct Codegen<'p> {
     pub prog: &'p Program,
     pub module: JITModule,
-    pub layouts: Layouts,
+    /// The ISA for code that runs at most once; the module's optimizes.
+    pub once_isa: OwnedTargetIsa,
+    pub layouts: Layouts<'p>,
     pub call_conv: CallConv,
     /// Cranelift ids of the program's functions, by gm function index.
     pub funcs: Vec<cranelift_module::FuncId>,
@@ -79,13 +81,15 @@ impl Data {
     }
 }
 
-fn isa() -> R<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>> {
-    let mut flags = settings::builder();
+/// The ISAs code is compiled for, with the same target and ABI flags:
+/// one that optimizes, and one that compiles fast, for code that runs at
+/// most once ([`crate::once`]).
+fn isas() -> R<(OwnedTargetIsa, OwnedTargetIsa)> {
     let set = |f: &mut settings::Builder, k: &str, v: &str| {
         f.set(k, v)
             .map_err(|e| CodegenError::internal(format!("cranelift setting {k}: {e}")))
     };
-    set(&mut flags, "opt_level", "speed")?;
+    let mut flags = settings::builder();
     set(&mut flags, "use_colocated_libcalls", "false")?;
     set(&mut flags, "is_pic", "false")?;
     set(
@@ -100,11 +104,17 @@ fn isa() -> R<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>> {
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
     set(&mut flags, "enable_probestack", "true")?;
     set(&mut flags, "probestack_strategy", "inline")?;
-    let builder = crate::host::isa_builder()
-        .map_err(|e| CodegenError::host(format!("unsupported host: {e}")))?;
-    builder
-        .finish(settings::Flags::new(flags))
-        .map_err(|e| CodegenError::internal(format!("cranelift: {e}")))
+    let mut fast = flags.clone();
+    set(&mut flags, "opt_level", "speed")?;
+    set(&mut fast, "opt_level", "none")?;
+    set(&mut fast, "regalloc_algorithm", "single_pass")?;
+    let finish = |flags| {
+        crate::host::isa_builder()
+            .map_err(|e| CodegenError::host(format!("unsupported host: {e}")))?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| CodegenError::internal(format!("cranelift: {e}")))
+    };
+    Ok((finish(flags)?, finish(fast)?))
 }
 
 /// Result types of a gm function, in order.
@@ -114,7 +124,7 @@ pub fn result_types(f: &Func) -> &[TypeId] {
 
 impl<'p> Codegen<'p> {
     pub fn new(prog: &'p Program) -> R<Self> {
-        let isa = isa()?;
+        let (isa, once_isa) = isas()?;
         let call_conv = isa.default_call_conv();
         let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
         symbols::register(&mut jb);
@@ -122,6 +132,7 @@ impl<'p> Codegen<'p> {
         let mut cg = Codegen {
             prog,
             module,
+            once_isa,
             layouts: Layouts::new(&prog.types),
             call_conv,
             funcs: Vec::new(),
