@@ -53,9 +53,10 @@ printf '%s\n' bench/empty.gm tests/run/*.gm examples/*.gm |
 
 # Callgrind names each function once per profile, on its first fn= or cfn=
 # line; X.cg.1 profiles the compile, X.cg the run. The functions of the
-# program that runs the fewest (the empty one), compile and run, come
-# first in each group, then the others, those most programs run first: a
-# small program touches the front of each group only.
+# program that runs the fewest (the empty one) lie where the two groups
+# meet: last in the run group, first in the compile group. Then come the
+# others, those most programs run nearest: a small program touches one
+# stretch of code around the boundary.
 # Code symbols, the C library's indirect functions (i) included: their
 # resolvers all run at start-up.
 nm --defined-only "$gm" | awk '$2 ~ /^[tTwWi]$/ { print $3 }' |
@@ -100,7 +101,7 @@ with_variants() {
              for (i = 1; i <= n; i++) if (!seen[sib[i]]++) print sib[i]
          }' "$work/defined" -
 }
-pairs "$work"/*.cg | ranked | with_variants >"$work/run"
+pairs "$work"/*.cg | ranked | with_variants | tac >"$work/run"
 { natively_at_start; ranked <"$work/pairs"; } | with_variants |
     awk 'NR == FNR { run[$1] = 1; next } !run[$1]' "$work/run" - >"$work/compile"
 cat "$work/run" "$work/compile" >"$list"
