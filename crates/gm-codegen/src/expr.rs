@@ -176,7 +176,9 @@ impl FnCx<'_, '_> {
                     self.composite_regs(e)
                 } else {
                     let a = self.temp(info.size);
-                    self.zero_mem(a, info.size);
+                    if !self.writes_every_byte(e) {
+                        self.zero_mem(a, info.size);
+                    }
                     self.store_composite(e, a, 0)?;
                     Ok(Val::Addr(a))
                 }
@@ -712,6 +714,60 @@ impl FnCx<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// Whether [`Self::store_composite`] of `e` stores every byte of its
+    /// value: every field or element is given, none of them zero, and they
+    /// leave no padding. Zeroing the memory first would then be a dead
+    /// store.
+    fn writes_every_byte(&mut self, e: &Expr) -> bool {
+        let size = self.ty(e.ty).size;
+        let items: Vec<&Expr> = match &e.kind {
+            ExprKind::StructLit(items) => {
+                let Kind::Struct { fields } = self.kind(e.ty) else {
+                    return false;
+                };
+                let mut given = vec![false; fields.len()];
+                for (i, _) in items {
+                    match given.get_mut(*i) {
+                        Some(g) => *g = true,
+                        None => return false,
+                    }
+                }
+                if given.contains(&false) || fields.iter().any(|f| f.blank) {
+                    return false;
+                }
+                items.iter().map(|(_, x)| x).collect()
+            }
+            ExprKind::ArrayLit(items) => {
+                let Some((_, len)) = self.cg.prog.types.array_of(e.ty) else {
+                    return false;
+                };
+                if items.len() as u64 != len {
+                    return false;
+                }
+                let mut given = vec![false; items.len()];
+                for (i, _) in items {
+                    match given.get_mut(*i as usize) {
+                        Some(g) => *g = true,
+                        None => return false,
+                    }
+                }
+                if given.contains(&false) {
+                    return false;
+                }
+                items.iter().map(|(_, x)| x).collect()
+            }
+            _ => return true,
+        };
+        let mut stored = 0;
+        for x in items {
+            if matches!(x.kind, ExprKind::Zero | ExprKind::Nil) || !self.writes_every_byte(x) {
+                return false;
+            }
+            stored += self.ty(x.ty).size;
+        }
+        stored == size
     }
 
     fn store_elem(&mut self, x: &Expr, a: Value, off: i32) -> R<()> {

@@ -12,16 +12,45 @@ use crate::layout::PTR;
 use crate::ops::const_int;
 use crate::{R, err};
 
-/// Whether `s` assigns all of local `id` without reading it.
-fn overwrites(s: &Stmt, id: gm_ir::LocalId) -> bool {
-    let StmtKind::Assign(lhs, rhs) = &s.kind else {
-        return false;
-    };
-    matches!(lhs.kind, ExprKind::Name(Var::Local(l)) if l == id)
-        && !rhs.any(&mut |e| {
-            matches!(e.kind, ExprKind::Init(..))
-                || matches!(e.kind, ExprKind::Name(Var::Local(l)) if l == id)
-        })
+/// The stores and reads of a statement that runs straight through: the
+/// places it assigns whole and the expressions it evaluates (`None` for a
+/// statement that can branch or holds others).
+fn straight(s: &Stmt) -> Option<(Vec<&Expr>, Vec<&Expr>)> {
+    Some(match &s.kind {
+        StmtKind::Decl(_) => (vec![], vec![]),
+        StmtKind::Assign(l, r) => (vec![l], vec![r]),
+        StmtKind::Assign2(l, r) => (l.iter().collect(), r.iter().collect()),
+        StmtKind::Assign2Func(l, call) => (l.iter().collect(), vec![call]),
+        StmtKind::AssignOp { lhs, rhs, .. } => (vec![], vec![lhs, rhs]),
+        StmtKind::Expr(e) | StmtKind::Clear(e) => (vec![], vec![e]),
+        StmtKind::Delete(m, k) => (vec![], vec![m, k]),
+        StmtKind::Print(es, _) => (vec![], es.iter().collect()),
+        _ => return None,
+    })
+}
+
+/// Whether the statements after the declaration of local `id` store all
+/// of it before anything can read it: one assigns it whole, and those
+/// before it run straight through without naming it. (Nothing reaches a
+/// local just declared but its name.)
+fn overwritten_next(rest: &[Stmt], id: gm_ir::LocalId) -> bool {
+    let is_id = |e: &Expr| matches!(e.kind, ExprKind::Name(Var::Local(l)) if l == id);
+    // A composite literal may be built in place, over the zeroed variable.
+    let reads = |e: &Expr| e.any(&mut |e| is_id(e) || matches!(e.kind, ExprKind::Init(..)));
+    for s in rest {
+        let Some((stores, evaluated)) = straight(s) else {
+            return false;
+        };
+        let (whole, other): (Vec<&Expr>, Vec<&Expr>) = stores.into_iter().partition(|e| is_id(e));
+        let names = |e: &&Expr| e.any(&mut |e| is_id(e));
+        if !whole.is_empty() {
+            return !evaluated.iter().any(|e| reads(e)) && !other.iter().any(names);
+        }
+        if evaluated.iter().chain(&other).any(names) {
+            return false;
+        }
+    }
+    false
 }
 
 impl FnCx<'_, '_> {
@@ -29,10 +58,10 @@ impl FnCx<'_, '_> {
         for (i, s) in body.iter().enumerate() {
             if let StmtKind::Decl(id) = s.kind
                 && matches!(self.locals[id.index()], Storage::Slot(_))
-                && body.get(i + 1).is_some_and(|n| overwrites(n, id))
+                && overwritten_next(&body[i + 1..], id)
             {
-                // The next statement stores the whole variable: zeroing it
-                // first would be a dead store.
+                // A statement stores the whole variable before it can be
+                // read: zeroing it first would be a dead store.
                 continue;
             }
             self.stmt(s)?;
