@@ -257,8 +257,10 @@ def setup(default_keep):
     return args.count, go, gm, random.Random(args.seed), keep
 
 
-def main():
-    count, go, gm, r, keep = setup("/tmp/gm-difftest")
+def compare_many(gen_program, default_keep):
+    """Runs --count programs of `gen_program(rng)` under Go and gm, keeps
+    those that differ in --keep DIR, and exits 1 if any does."""
+    count, go, gm, r, keep = setup(default_keep)
     failures = 0
     for i in range(count):
         text = gen_program(r)
@@ -282,6 +284,10 @@ def main():
                 print("  gm:", mout[:300].replace("\n", " | "), merr[:300])
     print(f"{count} programs, {failures} differences")
     sys.exit(1 if failures else 0)
+
+
+def main():
+    compare_many(gen_program, "/tmp/gm-difftest")
 
 
 if __name__ == "__main__":
