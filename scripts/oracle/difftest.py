@@ -232,12 +232,12 @@ def run_go(go, src, work):
     b = common.go_build(go, gofile, exe)
     if b.returncode != 0:
         return None, b.stderr
-    p = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    p = subprocess.run([str(exe)], capture_output=True, text=True, errors="replace", timeout=60)
     return (p.returncode, p.stderr), None
 
 
 def run_gm(gm, src):
-    p = subprocess.run([gm, "run", "--seed", "3", str(src)], capture_output=True, text=True, timeout=60)
+    p = subprocess.run([gm, "run", "--seed", "3", str(src)], capture_output=True, text=True, errors="replace", timeout=60)
     return p.returncode, p.stdout, p.stderr
 
 

@@ -5,10 +5,11 @@ Generates programs whose loop bodies declare struct and array variables
 and then store to them whole or in part: composite literals with fields
 and elements left out, copies, map reads (plain and comma-ok), calls,
 struct keys with padding, variables read under a branch before their
-first store, and calls that leave other values in the stack memory the
-next call uses. Every variable is printed leaf by leaf at the end of each
-iteration, so a zeroing skipped where it was needed, or a byte left
-unstored, shows in the output. Compares `gm run` with Go.
+first store, pointed-to and slice literals, and calls that leave other
+values in the stack memory the next call uses. Every variable is printed
+leaf by leaf at the end of each iteration, so a zeroing skipped where it
+was needed, or a byte left unstored, shows in the output. Compares
+`gm run` with Go.
 
     valuetest.py [--count N] [--seed S] [--keep DIR]
 """
@@ -131,6 +132,16 @@ def statements(r):
             else:
                 body.append(f"var {name} {t} = {literal(t, r)}")
             variables.append((name, t))
+            continue
+        if r.random() < 0.1:
+            # Pointed-to and slice literals, held in the frame.
+            t = r.choice(VAR_TYPES)
+            p, sl = fresh("p"), fresh("sl")
+            body.append(f"{p} := &{literal(t, r)}")
+            body.append(f"println({', '.join(leaves(t, f'(*{p})'))})")
+            elems = [literal(t, r) for _ in range(r.randint(1, 3))]
+            body.append(f"{sl} := []{t}{{{', '.join(elems)}}}")
+            body.append(f"println(len({sl}), {', '.join(leaves(t, f'{sl}[{len(elems) - 1}]'))})")
             continue
         keys = [(v, vt) for v, vt in variables if vt in ("K", "[2]K")]
         if keys and r.random() < 0.2:

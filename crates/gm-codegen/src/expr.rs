@@ -185,7 +185,13 @@ impl FnCx<'_, '_> {
             }
             ExprKind::PtrLit(lit, place) => {
                 let info = self.ty(lit.ty);
-                let cell = self.zeroed(info.size, info.has_pointers, *place);
+                // New memory comes zeroed; frame memory is zeroed here,
+                // needlessly when the literal stores every byte.
+                let cell = if *place == AllocPlace::Frame && self.writes_every_byte(lit) {
+                    self.temp(info.size)
+                } else {
+                    self.zeroed(info.size, info.has_pointers, *place)
+                };
                 self.store_composite(lit, cell, 0)?;
                 Ok(Val::Regs(vec![cell]))
             }
@@ -722,44 +728,29 @@ impl FnCx<'_, '_> {
     /// store.
     fn writes_every_byte(&mut self, e: &Expr) -> bool {
         let size = self.ty(e.ty).size;
-        let items: Vec<&Expr> = match &e.kind {
+        match &e.kind {
             ExprKind::StructLit(items) => {
                 let Kind::Struct { fields } = self.kind(e.ty) else {
                     return false;
                 };
-                let mut given = vec![false; fields.len()];
-                for (i, _) in items {
-                    match given.get_mut(*i) {
-                        Some(g) => *g = true,
-                        None => return false,
-                    }
-                }
-                if given.contains(&false) || fields.iter().any(|f| f.blank) {
-                    return false;
-                }
-                items.iter().map(|(_, x)| x).collect()
+                !fields.iter().any(|f| f.blank)
+                    && every_index(items.iter().map(|(i, _)| *i as u64), fields.len() as u64)
+                    && self.items_fill(items.iter().map(|(_, x)| x), size)
             }
             ExprKind::ArrayLit(items) => {
                 let Some((_, len)) = self.cg.prog.types.array_of(e.ty) else {
                     return false;
                 };
-                if items.len() as u64 != len {
-                    return false;
-                }
-                let mut given = vec![false; items.len()];
-                for (i, _) in items {
-                    match given.get_mut(*i as usize) {
-                        Some(g) => *g = true,
-                        None => return false,
-                    }
-                }
-                if given.contains(&false) {
-                    return false;
-                }
-                items.iter().map(|(_, x)| x).collect()
+                every_index(items.iter().map(|(i, _)| *i), len)
+                    && self.items_fill(items.iter().map(|(_, x)| x), size)
             }
-            _ => return true,
-        };
+            _ => true,
+        }
+    }
+
+    /// Whether storing `items` side by side writes all `size` bytes: none
+    /// is left zero and each writes every byte of its own.
+    fn items_fill<'e>(&mut self, items: impl Iterator<Item = &'e Expr>, size: u64) -> bool {
         let mut stored = 0;
         for x in items {
             if matches!(x.kind, ExprKind::Zero | ExprKind::Nil) || !self.writes_every_byte(x) {
@@ -789,7 +780,14 @@ impl FnCx<'_, '_> {
         };
         let n = items.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
         let info = self.ty(elem);
-        let p = self.zeroed(info.size * n, info.has_pointers, place);
+        let fills = place == AllocPlace::Frame
+            && every_index(items.iter().map(|(i, _)| *i), n)
+            && self.items_fill(items.iter().map(|(_, x)| x), info.size * n);
+        let p = if fills {
+            self.temp(info.size * n)
+        } else {
+            self.zeroed(info.size * n, info.has_pointers, place)
+        };
         for (i, x) in items {
             let off = *i as i64 * info.size as i64;
             if off > i32::MAX as i64 {
@@ -829,4 +827,19 @@ impl FnCx<'_, '_> {
         self.store(x.ty, &v, tmp, 0)?;
         Ok(self.load(ty, tmp, 0))
     }
+}
+
+/// Whether `indices` name each of `0..n` exactly once.
+fn every_index(indices: impl ExactSizeIterator<Item = u64>, n: u64) -> bool {
+    if indices.len() as u64 != n {
+        return false;
+    }
+    let mut given = vec![false; indices.len()];
+    for i in indices {
+        match given.get_mut(i as usize) {
+            Some(g) if !*g => *g = true,
+            _ => return false,
+        }
+    }
+    true
 }
