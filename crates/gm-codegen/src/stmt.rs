@@ -29,22 +29,27 @@ fn straight(s: &Stmt) -> Option<(Vec<&Expr>, Vec<&Expr>)> {
     })
 }
 
+/// How many statements past a declaration [`overwritten_next`] looks: the
+/// temporaries order puts between a declaration and its first store are
+/// a few, and a bound keeps a long block from costing quadratic time.
+const LOOKAHEAD: usize = 16;
+
 /// Whether the statements after the declaration of local `id` store all
 /// of it before anything can read it: one assigns it whole, and those
 /// before it run straight through without naming it. (Nothing reaches a
 /// local just declared but its name.)
 fn overwritten_next(rest: &[Stmt], id: gm_ir::LocalId) -> bool {
     let is_id = |e: &Expr| matches!(e.kind, ExprKind::Name(Var::Local(l)) if l == id);
+    let names = |e: &&Expr| e.any(&mut |e| is_id(e));
     // A composite literal may be built in place, over the zeroed variable.
-    let reads = |e: &Expr| e.any(&mut |e| is_id(e) || matches!(e.kind, ExprKind::Init(..)));
-    for s in rest {
+    let reads = |e: &&Expr| e.any(&mut |e| is_id(e) || matches!(e.kind, ExprKind::Init(..)));
+    for s in rest.iter().take(LOOKAHEAD) {
         let Some((stores, evaluated)) = straight(s) else {
             return false;
         };
         let (whole, other): (Vec<&Expr>, Vec<&Expr>) = stores.into_iter().partition(|e| is_id(e));
-        let names = |e: &&Expr| e.any(&mut |e| is_id(e));
         if !whole.is_empty() {
-            return !evaluated.iter().any(|e| reads(e)) && !other.iter().any(names);
+            return !evaluated.iter().any(reads) && !other.iter().any(names);
         }
         if evaluated.iter().chain(&other).any(names) {
             return false;
