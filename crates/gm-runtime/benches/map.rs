@@ -69,7 +69,7 @@ fn splitmix(mut x: u64) -> u64 {
 /// up front: misses and churn replacements).
 fn u64_keys() -> &'static [u64] {
     static K: OnceLock<Vec<u64>> = OnceLock::new();
-    K.get_or_init(|| (0..2_000_000u64).map(splitmix).collect())
+    K.get_or_init(|| (0..2_000_000).map(<u64 as Key>::nth).collect())
 }
 
 /// 2 * 1e6 distinct strings of 10-20 bytes.
@@ -93,6 +93,12 @@ fn order(n: usize) -> Vec<usize> {
     v
 }
 
+/// The BATCH entries of `ord` from position `p` on, wrapping round (no
+/// division in the timed loop).
+fn batch(ord: &[usize], p: usize) -> impl Iterator<Item = usize> + '_ {
+    ord[p..].iter().chain(ord).take(BATCH).copied()
+}
+
 /// A gm map held by a benchmark's inputs, which live in memory the
 /// collector does not scan: the root keeps the map alive.
 struct GmMap(Root);
@@ -106,6 +112,11 @@ impl GmMap {
 /// The operations each benchmark needs, for both implementations.
 trait Key: Copy + 'static {
     fn keys() -> &'static [Self];
+    /// `keys()[i]`, for the timed loops that take keys in a random order:
+    /// computed where it can be, since loading it from a random place in
+    /// the 16 MB key array would add a cache miss of the harness's own to
+    /// each operation on a big map.
+    fn nth(i: usize) -> Self;
     fn gm_type() -> &'static MapType;
     unsafe fn gm_assign(h: *mut Hmap, k: Self) -> *mut u8;
     unsafe fn gm_get(h: *mut Hmap, k: Self) -> (*mut u8, bool);
@@ -115,6 +126,9 @@ trait Key: Copy + 'static {
 impl Key for u64 {
     fn keys() -> &'static [u64] {
         u64_keys()
+    }
+    fn nth(i: usize) -> u64 {
+        splitmix(i as u64)
     }
     fn gm_type() -> &'static MapType {
         u64_type()
@@ -135,6 +149,9 @@ impl Key for u64 {
 impl Key for &'static str {
     fn keys() -> &'static [&'static str] {
         str_keys()
+    }
+    fn nth(i: usize) -> &'static str {
+        str_keys()[i]
     }
     fn gm_type() -> &'static MapType {
         str_type()
@@ -188,13 +205,12 @@ fn std_insert<K: Key + std::hash::Hash + Eq>(b: Bencher, len: Len) {
 fn gm_lookup<K: Key>(b: Bencher, len: Len, offset: usize) {
     let m = gm_build::<K>(len.0);
     let ord = order(len.0);
-    let keys = K::keys();
     let pos = Cell::new(0usize);
     b.counter(ItemsCount::new(BATCH)).bench_local(|| {
         let mut found = 0u64;
         let p = pos.get();
-        for j in 0..BATCH {
-            let k = keys[ord[(p + j) % ord.len()] + offset];
+        for i in batch(&ord, p) {
+            let k = K::nth(i + offset);
             // SAFETY: a live map.
             let (e, ok) = unsafe { K::gm_get(m.h(), k) };
             // SAFETY: the elem pointer is valid until the next map call.
@@ -208,13 +224,12 @@ fn gm_lookup<K: Key>(b: Bencher, len: Len, offset: usize) {
 fn std_lookup<K: Key + std::hash::Hash + Eq>(b: Bencher, len: Len, offset: usize) {
     let m = std_build::<K>(len.0);
     let ord = order(len.0);
-    let keys = K::keys();
     let pos = Cell::new(0usize);
     b.counter(ItemsCount::new(BATCH)).bench_local(|| {
         let mut found = 0u64;
         let p = pos.get();
-        for j in 0..BATCH {
-            let k = keys[ord[(p + j) % ord.len()] + offset];
+        for i in batch(&ord, p) {
+            let k = K::nth(i + offset);
             if let Some(v) = m.get(&k) {
                 found += 1 + v;
             }
@@ -263,13 +278,12 @@ fn std_churn<K: Key + std::hash::Hash + Eq>(b: Bencher, len: Len) {
 /// map is built outside the timing).
 fn gm_delete_all<K: Key>(b: Bencher, len: Len) {
     let ord = order(len.0);
-    let keys = K::keys();
     b.counter(ItemsCount::new(len.0))
         .with_inputs(|| gm_build::<K>(len.0))
         .bench_local_values(|m| {
             for &i in &ord {
                 // SAFETY: a live map.
-                unsafe { K::gm_delete(m.h(), keys[i]) };
+                unsafe { K::gm_delete(m.h(), K::nth(i)) };
             }
             m
         });
@@ -277,12 +291,11 @@ fn gm_delete_all<K: Key>(b: Bencher, len: Len) {
 
 fn std_delete_all<K: Key + std::hash::Hash + Eq>(b: Bencher, len: Len) {
     let ord = order(len.0);
-    let keys = K::keys();
     b.counter(ItemsCount::new(len.0))
         .with_inputs(|| std_build::<K>(len.0))
         .bench_local_values(|mut m| {
             for &i in &ord {
-                m.remove(&keys[i]);
+                m.remove(&K::nth(i));
             }
             m
         });
