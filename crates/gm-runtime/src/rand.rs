@@ -80,6 +80,17 @@ pub fn rand32() -> u32 {
     rand64() as u32
 }
 
+/// The per-process hash key, for a map that holds or held an entry:
+/// inserting it initialised the key, so there is nothing to check (a
+/// lookup in a cached map pays for the check, and the call it may make
+/// costs saved registers).
+#[inline(always)]
+pub(crate) fn hash_key_of_filled() -> u64 {
+    let k = HASH_KEY.load(Ordering::Relaxed);
+    debug_assert_ne!(k, 0, "a map holds an entry before the hash key exists");
+    k
+}
+
 /// The per-process hash key, mixed into every map's hash seed.
 #[inline]
 pub(crate) fn hash_key() -> u64 {

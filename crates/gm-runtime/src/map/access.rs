@@ -1,7 +1,7 @@
 //! Lookups (Go: `mapaccess1`, `mapaccess2`, `mapaccessK`, `mapaccess*_fat`
 //! and the `_fast32`/`_fast64`/`_faststr` reads).
 
-use super::alg::{KeyKind, map_seed};
+use super::alg::{KeyKind, filled_map_seed};
 use super::hmap::{
     Hmap, bucket_at, elem_at, evacuated, first_slot, has_empty_rest, key_at, match_full, match_top,
     overflow, prefetch_bucket, tops,
@@ -48,7 +48,7 @@ pub(crate) unsafe fn find<K: KeyKind>(
             }
             return None;
         }
-        let hash = K::hash(t, key, map_seed(h.hash0));
+        let hash = K::hash(t, key, filled_map_seed(h.hash0));
         let mut m = bucket_mask(h.b);
         let mut b = bucket_at(t, h.buckets, hash & m);
         if !h.oldbuckets.is_null() {

@@ -26,6 +26,13 @@ pub fn map_seed(hash0: u32) -> u64 {
     rand::hash_key() ^ (hash0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
+/// [`map_seed`] for a map that holds or held an entry (see
+/// [`rand::hash_key_of_filled`]).
+#[inline(always)]
+pub fn filled_map_seed(hash0: u32) -> u64 {
+    rand::hash_key_of_filled() ^ (hash0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 #[inline(always)]
 fn hasher(seed: u64) -> FoldHasher<'static> {
     FoldHasher::with_seed(seed, SharedSeed::global_fixed())

@@ -3,7 +3,7 @@
 
 use std::ptr;
 
-use super::alg::{KeyKind, map_seed};
+use super::alg::{KeyKind, filled_map_seed};
 use super::grow::grow_work;
 use super::hmap::{
     Hmap, bucket_at, deref_slot, elem_slot, first_slot, has_empty_rest, indirect_key, key_at,
@@ -32,7 +32,7 @@ pub unsafe fn mapdelete<K: KeyKind>(t: &MapType, h: *mut Hmap, key: K::Arg) {
         fatal(msg::CONCURRENT_WRITES);
     }
     // SAFETY: `key` is a valid key of `t`.
-    let hash = unsafe { K::hash(t, key, map_seed(h.hash0)) };
+    let hash = unsafe { K::hash(t, key, filled_map_seed(h.hash0)) };
     h.flags ^= HASH_WRITING;
 
     let bucket = hash & bucket_mask(h.b);

@@ -3,7 +3,7 @@
 
 use std::ptr;
 
-use super::alg::{KeyKind, key_equal, map_seed};
+use super::alg::{KeyKind, filled_map_seed, key_equal};
 use super::hmap::{
     Hmap, bucket_array_len, bucket_at, copy_slot, evacuated, extra, key_at, key_slot, kslot,
     make_bucket_array, newoverflow, overflow, set_top, top,
@@ -117,7 +117,7 @@ pub unsafe fn evacuate<K: KeyKind>(t: &MapType, h: &mut Hmap, oldbucket: usize) 
             ];
             let ks = kslot::<K>(t);
             let es = t.elem_slot;
-            let seed = map_seed(h.hash0);
+            let seed = filled_map_seed(h.hash0);
             while !b.is_null() {
                 for i in 0..BUCKET_CNT {
                     let mut tb = top(b, i);

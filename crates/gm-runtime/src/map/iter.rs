@@ -9,7 +9,7 @@
 use std::ptr;
 
 use super::access::mapaccess_k;
-use super::alg::{Slow, hash_key, key_equal, map_seed};
+use super::alg::{Slow, filled_map_seed, hash_key, key_equal};
 use super::hmap::{
     Hiter, Hmap, bucket_at, create_overflow, elem_at, evacuated, first_slot, key_at, match_full,
     match_top, overflow, prefetch_lines, top, tops,
@@ -267,7 +267,7 @@ unsafe fn next_slow(it: &mut Hiter, h: &Hmap, t: &MapType) {
                 if check_bucket != NO_CHECK && !h.same_size_grow() {
                     if t.reflexive_key() || key_equal(t, k, k) {
                         // Skip entries that will land in the other half.
-                        let hash = hash_key(t, k, map_seed(h.hash0));
+                        let hash = hash_key(t, k, filled_map_seed(h.hash0));
                         if hash & bucket_mask(it.b) != check_bucket {
                             continue;
                         }

@@ -156,6 +156,8 @@ pub struct MapType {
     /// The bucket's precise layout for the collector, or 0 (scan every
     /// word).
     pub(crate) bucket_descr: usize,
+    /// The offsets in a bucket that `prefetch_bucket` hints.
+    pub(crate) prefetch_at: [usize; 3],
 }
 
 fn check_size_align(what: &str, size: usize, align: usize) {
@@ -313,6 +315,7 @@ impl MapType {
             key_pointers: true,
             elem_pointers: true,
             bucket_descr: 0,
+            prefetch_at: crate::map::hmap::prefetch_offsets(bucket.size),
         }
         .with_pointers(has_string, true)
     }
