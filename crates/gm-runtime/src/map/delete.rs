@@ -6,8 +6,9 @@ use std::ptr;
 use super::alg::{KeyKind, filled_map_seed};
 use super::grow::grow_work;
 use super::hmap::{
-    Hmap, bucket_at, deref_slot, elem_slot, first_slot, has_empty_rest, indirect_key, key_at,
-    key_slot, kslot, match_top, overflow, prefetch_bucket, set_slot_ptr, set_top, top, tops,
+    Hmap, bucket_at, clear_slot, deref_slot, elem_slot, first_slot, has_empty_rest, indirect_key,
+    key_at, key_slot, kslot, match_top, overflow, prefetch_bucket, set_slot_ptr, set_top, top,
+    tops,
 };
 use super::maptype::MapType;
 use super::{BUCKET_CNT, EMPTY_ONE, EMPTY_REST, HASH_WRITING, bucket_mask, tophash};
@@ -101,14 +102,14 @@ unsafe fn remove_slot<K: KeyKind>(t: &MapType, b: *mut u8, i: usize) {
         if indirect_key::<K>(t) {
             set_slot_ptr(k, ptr::null_mut());
         } else if t.key_pointers {
-            ptr::write_bytes(k, 0, ks);
+            clear_slot(k, ks);
         }
         let e = elem_slot(t, b, i);
         if t.indirect_elem() {
             alloc::free_map_slot(deref_slot(e), t.elem_size(), t.elem_pointers);
             set_slot_ptr(e, ptr::null_mut());
         } else {
-            ptr::write_bytes(e, 0, t.elem_slot);
+            clear_slot(e, t.elem_slot);
         }
     }
 }

@@ -705,6 +705,25 @@ pub unsafe fn copy_slot(src: *const u8, dst: *mut u8, n: usize) {
     }
 }
 
+/// Zeroes one key or elem slot of `n` bytes; the common sizes become a
+/// single store instead of a `memset` call.
+///
+/// # Safety
+/// `dst` is a slot of `n` writable bytes.
+#[inline(always)]
+pub unsafe fn clear_slot(dst: *mut u8, n: usize) {
+    // SAFETY: forwarded; unaligned stores cover any slot alignment.
+    unsafe {
+        match n {
+            0 => {}
+            4 => (dst as *mut u32).write_unaligned(0),
+            8 => (dst as *mut u64).write_unaligned(0),
+            16 => (dst as *mut u128).write_unaligned(0),
+            _ => ptr::write_bytes(dst, 0, n),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{PREFETCH_SPAN, prefetch_offsets};
