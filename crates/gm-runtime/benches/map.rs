@@ -5,7 +5,8 @@
 //!
 //! Names: `<workload>/key=<u64|string>/<gm|std>/len=<entries>`; workloads:
 //! `insert` (from empty, growth included), `lookup_hit`, `lookup_miss`,
-//! `delete` (every key), `delete_churn` (delete one, insert one), `iterate`.
+//! `delete` (every key), `delete_churn` (delete one, insert one), `iterate`;
+//! and `probe_floor`, the memory cost a lookup cannot go below.
 //! Run: `cargo bench -p gm-runtime --bench map` (add a filter such as
 //! `lookup_hit` to run a subset).
 
@@ -369,3 +370,34 @@ workload!(lookup_miss, gm_lookup, std_lookup, |l: Len| l.0);
 workload!(delete, gm_delete_all, std_delete_all);
 workload!(delete_churn, gm_churn, std_churn);
 workload!(iterate, gm_iterate, std_iterate);
+
+/// The floor under a lookup's memory cost: per key, one read of a random
+/// word of the `len`-entry u64 map's bucket array (the pages a lookup
+/// reads, huge ones included), in the lookups' loop. A hit in a map too
+/// big for the caches misses at least once on those pages.
+#[divan::bench(args = LENS)]
+fn probe_floor(b: Bencher, len: Len) {
+    let m = gm_build::<u64>(len.0);
+    // SAFETY: a live map: its header holds its bucket array.
+    let (base, words) = unsafe {
+        let h = &*m.h();
+        (
+            h.buckets as *const u64,
+            (u64_type().bucket_size() << h.b) as u64 / 8,
+        )
+    };
+    let ord = order(len.0);
+    let pos = Cell::new(0usize);
+    b.counter(ItemsCount::new(BATCH)).bench_local(|| {
+        let mut sum = 0u64;
+        let p = pos.get();
+        for i in batch(&ord, p) {
+            // A random word below `words`, without a division.
+            let w = ((u64::nth(i) as u128 * words as u128) >> 64) as usize;
+            // SAFETY: `w` < `words`, inside the live bucket array.
+            sum = sum.wrapping_add(unsafe { *base.add(w) });
+        }
+        pos.set((p + BATCH) % ord.len());
+        black_box(sum)
+    });
+}
