@@ -109,11 +109,13 @@ def main():
 
     print("/* Written by scripts/link_data.py (from scripts/link_order.sh): the")
     print("   read-only data sections the empty program's run reads, gathered. */")
-    # .rodata.hot goes before .rodata. The relocated read-only data must
-    # stay one run of sections the loader protects after relocating, so
-    # its hot part opens .data.rel.ro itself, where the linker appends the
-    # rest.
-    for group, before in ((".rodata.hot", ".rodata"), (".data.rel.ro", ".got")):
+    # .rodata.hot opens the read-only segment, just after the headers and
+    # the C library's start-up relocations, which every start reads: they
+    # then share the kernel's first 64 KB window instead of mapping one of
+    # exception tables. The relocated read-only data must stay one run of
+    # sections the loader protects after relocating, so its hot part opens
+    # .data.rel.ro itself, where the linker appends the rest.
+    for group, before in ((".rodata.hot", ".gcc_except_table"), (".data.rel.ro", ".got")):
         print("SECTIONS\n{")
         print(f"  {group} :\n  {{")
         for p in read[group]:
@@ -123,7 +125,14 @@ def main():
             print("    *(.rodata.cst4 .rodata.cst8 .rodata.cst16 .rodata.cst32)")
         print("  }\n}")
         print(f"INSERT BEFORE {before};")
-
+    # The C runtime's start-up reads the first word of .eh_frame (to
+    # register the unwind tables): there, that word is in the window that
+    # holds the end of the hot data.
+    print("SECTIONS\n{")
+    print("  .eh_frame : { KEEP(*(.eh_frame)) }")
+    print("  .eh_frame_hdr : { *(.eh_frame_hdr) }")
+    print("}")
+    print("INSERT AFTER .rodata.hot;")
 
 if __name__ == "__main__":
     main()

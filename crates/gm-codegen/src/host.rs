@@ -91,9 +91,12 @@ mod glibc {
                 if !on {
                     return Err("x86-64 without SSE2");
                 }
-            } else if on {
+            } else {
+                // Every setting is set, to false too: every machine then
+                // reads the same names and tables (gm's link order gathers
+                // what a run reads, as traced on one machine).
                 builder
-                    .enable(setting)
+                    .set(setting, if on { "true" } else { "false" })
                     .map_err(|_| "a Cranelift setting this version lacks")?;
             }
         }
