@@ -35,6 +35,17 @@ pub(crate) fn part<T: Clone>(v: &[T], r: Range<usize>) -> R<Vec<T>> {
     }
 }
 
+/// The local whose address `e` is, if it is one.
+fn local_addressed(e: &Expr) -> Option<LocalId> {
+    match &e.kind {
+        ExprKind::Addr(x) => match x.kind {
+            ExprKind::Name(Var::Local(id)) => Some(id),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Whether a pointer expression is known not to be nil.
 fn never_nil(e: &Expr) -> bool {
     match &e.kind {
@@ -59,6 +70,18 @@ pub(crate) fn addressable(e: &Expr, types: &gm_ir::TypeTable) -> bool {
 }
 
 impl FnCx<'_, '_> {
+    /// Whether `e` is a range loop iterator's `key` or `elem` pointer. The
+    /// loop reads them only after testing `it.key != nil`, and the runtime
+    /// sets both or neither: they need no nil check.
+    fn range_entry(&self, e: &Expr) -> bool {
+        let ExprKind::ConvNop(x) = &e.kind else {
+            return false;
+        };
+        matches!(&x.kind, ExprKind::Dot(it, f)
+            if (*f == gm_runtime::map::HITER_KEY || *f == gm_runtime::map::HITER_ELEM)
+                && matches!(it.kind, ExprKind::Name(Var::Local(id)) if self.iterators.contains_key(&id)))
+    }
+
     pub fn iconst(&mut self, ty: types::Type, v: i64) -> Value {
         let bits = ty.bits();
         let v = if bits < 64 {
@@ -382,7 +405,7 @@ impl FnCx<'_, '_> {
             }
             ExprKind::DotPtr(x, i) => {
                 let pv = self.expr1(x)?;
-                if !never_nil(x) {
+                if !never_nil(x) && !self.range_entry(x) {
                     self.add_check(&mut p, Check::Nil(pv), eager);
                 }
                 let Some(st) = self.cg.prog.types.pointer_elem(x.ty) else {
@@ -392,7 +415,7 @@ impl FnCx<'_, '_> {
             }
             ExprKind::Deref(x) => {
                 let pv = self.expr1(x)?;
-                if !never_nil(x) {
+                if !never_nil(x) && !self.range_entry(x) {
                     self.add_check(&mut p, Check::Nil(pv), eager);
                 }
                 p.loc = Loc::Mem(pv, 0);
@@ -614,6 +637,19 @@ impl FnCx<'_, '_> {
                 Val::Addr(a) => words.push(a),
             }
         }
+        // A range loop's step, with its commonest case inline (not while
+        // tracing map calls: the trace counts every step).
+        if f == RtFn::mapiternext
+            && !self.cg.map_trace
+            && let Some(&iter) = args
+                .first()
+                .and_then(local_addressed)
+                .and_then(|id| self.iterators.get(&id))
+        {
+            self.rt_span = Some(span);
+            self.map_iter_next(words[0], iter)?;
+            return Ok(Vec::new());
+        }
         let ok_slot = if f.has_ok() {
             let t = self.temp(1);
             words.push(t);
@@ -637,6 +673,15 @@ impl FnCx<'_, '_> {
                 };
                 self.trace_make(ty, h, hint, stack, span)?;
             }
+        }
+        if f == RtFn::mapiterinit
+            && !self.cg.map_trace
+            && let [desc, _, it] = args
+            && let ExprKind::TypeDesc(t) = desc.kind
+            && let Some(id) = local_addressed(it)
+        {
+            let iter = self.map_iter_started(words[2], t)?;
+            self.iterators.insert(id, iter);
         }
         let mut out: Vec<Val> = rets.into_iter().map(|r| Val::Regs(vec![r])).collect();
         if let Some(t) = ok_slot {

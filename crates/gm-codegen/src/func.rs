@@ -137,6 +137,8 @@ pub(crate) struct FnCx<'a, 'p> {
     /// whose call comes next (source positions for `gm explore`).
     pub span: gm_diag::Span,
     pub rt_span: Option<gm_diag::Span>,
+    /// Each range loop's iterator, by its local.
+    pub iterators: HashMap<gm_ir::LocalId, crate::iterstep::RangeIter>,
 }
 
 impl<'a, 'p> FnCx<'a, 'p> {
@@ -153,6 +155,7 @@ impl<'a, 'p> FnCx<'a, 'p> {
             failed: None,
             span: gm_diag::Span::DUMMY,
             rt_span: None,
+            iterators: HashMap::new(),
         }
     }
 

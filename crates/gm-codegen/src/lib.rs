@@ -27,6 +27,7 @@ mod expr;
 mod func;
 mod host;
 mod inline;
+mod iterstep;
 pub mod jit;
 pub mod layout;
 mod maps;

@@ -90,8 +90,9 @@ pub fn key_type(layouts: &Layouts<'_>, k: TypeId) -> KeyType {
     }
 }
 
-/// Builds and leaks the descriptor of map type `t`; returns its address.
-pub fn descriptor(types: &TypeTable, layouts: &Layouts<'_>, t: TypeId) -> R<u64> {
+/// Builds and leaks the descriptor of map type `t`: generated code embeds
+/// its address.
+pub fn descriptor(types: &TypeTable, layouts: &Layouts<'_>, t: TypeId) -> R<&'static MapType> {
     let Some((k, v)) = types.map_types(t) else {
         return err("type descriptor of a non-map type");
     };
@@ -101,5 +102,5 @@ pub fn descriptor(types: &TypeTable, layouts: &Layouts<'_>, t: TypeId) -> R<u64>
     let elem = layouts.get(v);
     let mt = MapType::new(key, elem.size as usize, elem.align as usize)
         .with_pointer_words(&key_words, &elem_words);
-    Ok(Box::leak(Box::new(mt)) as *const MapType as u64)
+    Ok(Box::leak(Box::new(mt)))
 }

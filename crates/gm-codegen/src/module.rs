@@ -14,6 +14,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
 use gm_ir::runtime::RtFn;
 use gm_ir::{Func, Program, TypeId};
+use gm_runtime::MapType;
 
 use crate::layout::{Layouts, PTR};
 use crate::{CodegenError, R, maps, symbols};
@@ -60,7 +61,7 @@ pub struct CodeLine {
 pub struct Data {
     strings: HashMap<Vec<u8>, u64>,
     pub globals: Vec<u64>,
-    pub map_types: HashMap<TypeId, u64>,
+    pub map_types: HashMap<TypeId, &'static MapType>,
     pub map_zero: Option<u64>,
 }
 
@@ -211,13 +212,18 @@ impl<'p> Codegen<'p> {
 
     /// The address of the descriptor of a map type.
     pub fn map_type(&mut self, t: TypeId) -> R<u64> {
+        Ok(self.map_descriptor(t)? as *const MapType as u64)
+    }
+
+    /// The descriptor of a map type, made on first use.
+    pub fn map_descriptor(&mut self, t: TypeId) -> R<&'static MapType> {
         let c = self.prog.types.canonical(t);
-        if let Some(&a) = self.data.map_types.get(&c) {
-            return Ok(a);
+        if let Some(&d) = self.data.map_types.get(&c) {
+            return Ok(d);
         }
-        let a = maps::descriptor(&self.prog.types, &self.layouts, c)?;
-        self.data.map_types.insert(c, a);
-        Ok(a)
+        let d = maps::descriptor(&self.prog.types, &self.layouts, c)?;
+        self.data.map_types.insert(c, d);
+        Ok(d)
     }
 
     /// The zero block for `mapaccess*_fat`: as large as the largest map elem.

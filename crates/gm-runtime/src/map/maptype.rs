@@ -393,6 +393,11 @@ impl MapType {
         self.bucket_size
     }
 
+    /// The offset of elem slot 0 in a bucket.
+    pub fn elems_offset(&self) -> usize {
+        self.elems_offset
+    }
+
     /// Go's descriptor flags: [`INDIRECT_KEY`] | [`INDIRECT_ELEM`] |
     /// [`REFLEXIVE_KEY`] | [`NEED_KEY_UPDATE`].
     pub fn flags(&self) -> u8 {

@@ -29,7 +29,8 @@ pub use maptype::{KeyAlg, KeyPart, KeyType, MapType};
 
 /// Go's map constants, shared with the compiler.
 pub use gm_abi::map::{
-    BUCKET_CNT, BUCKET_CNT_BITS, DATA_OFFSET, MAX_ELEM_SIZE, MAX_KEY_SIZE, ZERO_VAL_SIZE,
+    BUCKET_CNT, BUCKET_CNT_BITS, DATA_OFFSET, HITER_ELEM, HITER_KEY, MAX_ELEM_SIZE, MAX_KEY_SIZE,
+    ZERO_VAL_SIZE,
 };
 
 /// The load factor 6.5 as a fraction (Go: `loadFactorNum/loadFactorDen`).
