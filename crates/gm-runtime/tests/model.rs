@@ -91,6 +91,78 @@ fn config() -> ProptestConfig {
     }
 }
 
+/// What a range loop has yielded, against what Go promises of it.
+struct Yields<S: Shape> {
+    /// Yielded since the entry was last removed.
+    since_removal: HashSet<S::K>,
+    /// Entries made after a clear in this loop, which Go 1.23 may yield
+    /// twice (21 of 300,000 random loops that clear their map, run by Go
+    /// itself): an iterator that stands on the last preallocated overflow
+    /// bucket follows the end marker the clear writes back there into
+    /// bucket 0, whose chain the walk reaches again later.
+    after_clear: HashSet<S::K>,
+    cleared: bool,
+    /// Those of them yielded twice since the last clear.
+    twice: HashSet<S::K>,
+    ever: HashSet<S::K>,
+}
+
+impl<S: Shape> Default for Yields<S> {
+    fn default() -> Self {
+        Yields {
+            since_removal: HashSet::new(),
+            after_clear: HashSet::new(),
+            cleared: false,
+            twice: HashSet::new(),
+            ever: HashSet::new(),
+        }
+    }
+}
+
+impl<S: Shape> Yields<S> {
+    /// Checks the iterator's entry, if any; whether there was one.
+    fn take(
+        &mut self,
+        it: &gm_runtime::Hiter,
+        model: &HashMap<S::K, u64>,
+    ) -> Result<bool, TestCaseError> {
+        if it.key.is_null() {
+            return Ok(false);
+        }
+        // SAFETY: the iterator points at a live entry.
+        let (k, v) = unsafe { (S::read_key(it.key), read_elem(it.elem, S::ELEM)) };
+        prop_assert_eq!(
+            model.get(&k),
+            Some(&v),
+            "yielded {:?} does not match the model",
+            k
+        );
+        if !self.since_removal.insert(k.clone()) {
+            prop_assert!(
+                self.after_clear.contains(&k) && self.twice.insert(k.clone()),
+                "{:?} yielded twice",
+                k
+            );
+        }
+        self.ever.insert(k);
+        Ok(true)
+    }
+
+    /// The loop made these keys' entries.
+    fn made(&mut self, keys: impl IntoIterator<Item = S::K>) {
+        if self.cleared {
+            self.after_clear.extend(keys);
+        }
+    }
+
+    /// The loop cleared the map.
+    fn on_clear(&mut self) {
+        self.cleared = true;
+        self.twice.clear();
+        self.since_removal.clear();
+    }
+}
+
 struct Run<S: Shape> {
     h: *mut gm_runtime::Hmap,
     model: HashMap<S::K, u64>,
@@ -166,93 +238,39 @@ impl<S: Shape> Run<S> {
         let t = S::map_type();
         let start: HashSet<S::K> = self.model.keys().cloned().collect();
         let mut removed: HashSet<S::K> = HashSet::new();
-        let mut since_removal: HashSet<S::K> = HashSet::new();
-        // Entries made after a clear in this loop, which Go 1.23 may yield
-        // twice (21 of 300,000 random loops that clear their map, run by Go
-        // itself): an iterator that stands on the last preallocated
-        // overflow bucket follows the end marker the clear writes back
-        // there into bucket 0, whose chain the walk reaches again later.
-        let mut after_clear: HashSet<S::K> = HashSet::new();
-        let mut cleared = false;
-        let mut twice: HashSet<S::K> = HashSet::new();
-        let mut ever: HashSet<S::K> = HashSet::new();
+        let mut seen = Yields::<S>::default();
         let mut it = new_iter();
         // SAFETY: a zeroed iterator on a live map.
         unsafe { abi::mapiterinit(t, self.h, &mut *it) };
         // Read the entry right away, as the loop header of generated code
         // does, before any mutation can touch it.
-        let mut take = |it: &gm_runtime::Hiter,
-                        model: &HashMap<S::K, u64>,
-                        since: &mut HashSet<S::K>,
-                        twice: &mut HashSet<S::K>,
-                        after_clear: &HashSet<S::K>|
-         -> Result<bool, TestCaseError> {
-            if it.key.is_null() {
-                return Ok(false);
-            }
-            // SAFETY: the iterator points at a live entry.
-            let (k, v) = unsafe { (S::read_key(it.key), read_elem(it.elem, S::ELEM)) };
-            prop_assert_eq!(
-                model.get(&k),
-                Some(&v),
-                "yielded {:?} does not match the model",
-                k
-            );
-            if !since.insert(k.clone()) {
-                prop_assert!(
-                    after_clear.contains(&k) && twice.insert(k.clone()),
-                    "{:?} yielded twice",
-                    k
-                );
-            }
-            ever.insert(k);
-            Ok(true)
-        };
-        let mut live = take(
-            &it,
-            &self.model,
-            &mut since_removal,
-            &mut twice,
-            &after_clear,
-        )?;
+        let mut live = seen.take(&it, &self.model)?;
         for step in script {
             match *step {
                 IterStep::Next => {
                     if live {
                         // SAFETY: a started iterator on a live map.
                         unsafe { abi::mapiternext(&mut *it) };
-                        live = take(
-                            &it,
-                            &self.model,
-                            &mut since_removal,
-                            &mut twice,
-                            &after_clear,
-                        )?;
+                        live = seen.take(&it, &self.model)?;
                     }
                 }
                 IterStep::Assign(k, v) => {
                     self.assign(k, v)?;
-                    if cleared {
-                        after_clear.insert(S::key(k));
-                    }
+                    seen.made([S::key(k)]);
                 }
                 IterStep::Fill(k, n) => {
                     self.fill(k, n)?;
-                    if cleared {
-                        after_clear.extend((k..k + n).map(S::key));
-                    }
+                    seen.made((k..k + n).map(S::key));
                 }
                 IterStep::Delete(k) => {
                     if let Some(k) = self.delete(k) {
-                        since_removal.remove(&k);
+                        seen.since_removal.remove(&k);
                         removed.insert(k);
                     }
                 }
                 IterStep::Clear => {
-                    cleared = true;
-                    twice.clear();
                     removed.extend(self.model.keys().cloned());
-                    since_removal.clear();
+                    seen.on_clear();
                     self.clear();
                 }
             }
@@ -261,17 +279,11 @@ impl<S: Shape> Run<S> {
         while live {
             // SAFETY: a started iterator on a live map.
             unsafe { abi::mapiternext(&mut *it) };
-            live = take(
-                &it,
-                &self.model,
-                &mut since_removal,
-                &mut twice,
-                &after_clear,
-            )?;
+            live = seen.take(&it, &self.model)?;
         }
         for k in start.difference(&removed) {
             prop_assert!(
-                ever.contains(k),
+                seen.ever.contains(k),
                 "{:?} present throughout but never yielded",
                 k
             );
