@@ -637,10 +637,9 @@ impl FnCx<'_, '_> {
                 Val::Addr(a) => words.push(a),
             }
         }
-        // A range loop's step, with its commonest case inline (not while
-        // tracing map calls: the trace counts every step).
+        // A range loop's step, with its commonest case inline (for the
+        // iterators recorded below).
         if f == RtFn::mapiternext
-            && !self.cg.map_trace
             && let Some(&iter) = args
                 .first()
                 .and_then(local_addressed)
@@ -674,6 +673,7 @@ impl FnCx<'_, '_> {
                 self.trace_make(ty, h, hint, stack, span)?;
             }
         }
+        // Not while tracing map calls: the trace counts every step.
         if f == RtFn::mapiterinit
             && !self.cg.map_trace
             && let [desc, _, it] = args

@@ -23,14 +23,20 @@ use crate::rand;
 /// The seed of a map whose header holds `hash0`.
 #[inline(always)]
 pub fn map_seed(hash0: u32) -> u64 {
-    rand::hash_key() ^ (hash0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    seed(rand::hash_key(), hash0)
 }
 
 /// [`map_seed`] for a map that holds or held an entry (see
 /// [`rand::hash_key_of_filled`]).
 #[inline(always)]
 pub fn filled_map_seed(hash0: u32) -> u64 {
-    rand::hash_key_of_filled() ^ (hash0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    seed(rand::hash_key_of_filled(), hash0)
+}
+
+/// The per-process key mixed with a map's `hash0`.
+#[inline(always)]
+fn seed(key: u64, hash0: u32) -> u64 {
+    key ^ (hash0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 #[inline(always)]
