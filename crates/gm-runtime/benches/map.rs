@@ -6,7 +6,8 @@
 //! Names: `<workload>/key=<u64|string>/<gm|std>/len=<entries>`; workloads:
 //! `insert` (from empty, growth included), `lookup_hit`, `lookup_miss`,
 //! `delete` (every key), `delete_churn` (delete one, insert one), `iterate`;
-//! and `probe_floor`, the memory cost a lookup cannot go below.
+//! and `probe_floor`, `probe_floor_hit`: the memory costs a miss and a hit
+//! cannot go below.
 //! Run: `cargo bench -p gm-runtime --bench map` (add a filter such as
 //! `lookup_hit` to run a subset).
 
@@ -371,31 +372,56 @@ workload!(delete, gm_delete_all, std_delete_all);
 workload!(delete_churn, gm_churn, std_churn);
 workload!(iterate, gm_iterate, std_iterate);
 
-/// The floor under a lookup's memory cost: per key, one read of a random
-/// word of the `len`-entry u64 map's bucket array (the pages a lookup
-/// reads, huge ones included), in the lookups' loop. A hit in a map too
-/// big for the caches misses at least once on those pages.
+/// The floors under a lookup's memory cost, per key in the lookups' loop,
+/// read from the `len`-entry u64 map's own bucket array (its pages, huge
+/// ones included) with no work between the reads. `probe_floor`: the
+/// tophash word of a random bucket, all a miss in a map too big for the
+/// caches must read. `probe_floor_hit`: that word and the key and elem of
+/// a slot below the map's average fill, the words a hit reads: what Go's
+/// bucket layout costs a hit before any code runs (key and elem lie a
+/// half bucket apart, in different cache lines for most slots).
 #[divan::bench(args = LENS)]
 fn probe_floor(b: Bencher, len: Len) {
+    floor(b, len, false);
+}
+
+#[divan::bench(args = LENS)]
+fn probe_floor_hit(b: Bencher, len: Len) {
+    floor(b, len, true);
+}
+
+fn floor(b: Bencher, len: Len, hit: bool) {
     let m = gm_build::<u64>(len.0);
+    let t = u64_type();
     // SAFETY: a live map: its header holds its bucket array.
-    let (base, words) = unsafe {
+    let (base, buckets) = unsafe {
         let h = &*m.h();
-        (
-            h.buckets as *const u64,
-            (u64_type().bucket_size() << h.b) as u64 / 8,
-        )
+        (h.buckets as *const u8, 1u64 << h.b)
     };
+    let fill = (len.0 as u64).div_ceil(buckets).min(8);
+    let (size, elems) = (t.bucket_size(), t.elems_offset());
     let ord = order(len.0);
     let pos = Cell::new(0usize);
     b.counter(ItemsCount::new(BATCH)).bench_local(|| {
         let mut sum = 0u64;
         let p = pos.get();
         for i in batch(&ord, p) {
-            // A random word below `words`, without a division.
-            let w = ((u64::nth(i) as u128 * words as u128) >> 64) as usize;
-            // SAFETY: `w` < `words`, inside the live bucket array.
-            sum = sum.wrapping_add(unsafe { *base.add(w) });
+            let r = u64::nth(i);
+            // A random bucket from the high bits and a random slot below
+            // the fill from the low ones, without a division.
+            let bucket = ((r as u128 * buckets as u128) >> 64) as usize;
+            let slot = ((r as u32 as u64 * fill) >> 32) as usize;
+            // SAFETY: `bucket` < `buckets` and `slot` < 8: the words read
+            // lie inside the live bucket array.
+            unsafe {
+                let b = base.add(bucket * size);
+                sum = sum.wrapping_add((b as *const u64).read());
+                if hit {
+                    let key = b.add(8 + 8 * slot) as *const u64;
+                    let elem = b.add(elems + 8 * slot) as *const u64;
+                    sum = sum.wrapping_add(key.read() ^ elem.read());
+                }
+            }
         }
         pos.set((p + BATCH) % ord.len());
         black_box(sum)
