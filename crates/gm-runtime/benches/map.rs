@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use divan::counter::ItemsCount;
 use divan::{Bencher, Divan};
 use foldhash::fast::RandomState;
+use gm_abi::map::{BUCKET_CNT, DATA_OFFSET};
 use gm_runtime::alloc::Root;
 use gm_runtime::{Hiter, Hmap, KeyType, MapType, abi};
 
@@ -378,8 +379,8 @@ workload!(iterate, gm_iterate, std_iterate);
 /// tophash word of a random bucket, all a miss in a map too big for the
 /// caches must read. `probe_floor_hit`: that word and the key and elem of
 /// a slot below the map's average fill, the words a hit reads: what Go's
-/// bucket layout costs a hit before any code runs (key and elem lie a
-/// half bucket apart, in different cache lines for most slots).
+/// bucket layout costs a hit before any code runs (a slot's key and elem
+/// lie 64 bytes apart, so always in different cache lines).
 #[divan::bench(args = LENS)]
 fn probe_floor(b: Bencher, len: Len) {
     floor(b, len, false);
@@ -398,8 +399,9 @@ fn floor(b: Bencher, len: Len, hit: bool) {
         let h = &*m.h();
         (h.buckets as *const u8, 1u64 << h.b)
     };
-    let fill = (len.0 as u64).div_ceil(buckets).min(8);
+    let fill = (len.0 as u64).div_ceil(buckets).min(BUCKET_CNT as u64);
     let (size, elems) = (t.bucket_size(), t.elems_offset());
+    let (key_slot, elem_slot) = (t.key_slot_size(), t.elem_slot_size());
     let ord = order(len.0);
     let pos = Cell::new(0usize);
     b.counter(ItemsCount::new(BATCH)).bench_local(|| {
@@ -411,14 +413,14 @@ fn floor(b: Bencher, len: Len, hit: bool) {
             // the fill from the low ones, without a division.
             let bucket = ((r as u128 * buckets as u128) >> 64) as usize;
             let slot = ((r as u32 as u64 * fill) >> 32) as usize;
-            // SAFETY: `bucket` < `buckets` and `slot` < 8: the words read
-            // lie inside the live bucket array.
+            // SAFETY: `bucket` < `buckets` and `slot` < BUCKET_CNT: the
+            // words read lie inside the live bucket array.
             unsafe {
                 let b = base.add(bucket * size);
                 sum = sum.wrapping_add((b as *const u64).read());
                 if hit {
-                    let key = b.add(8 + 8 * slot) as *const u64;
-                    let elem = b.add(elems + 8 * slot) as *const u64;
+                    let key = b.add(DATA_OFFSET + key_slot * slot) as *const u64;
+                    let elem = b.add(elems + elem_slot * slot) as *const u64;
                     sum = sum.wrapping_add(key.read() ^ elem.read());
                 }
             }
